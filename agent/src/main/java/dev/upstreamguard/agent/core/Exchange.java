@@ -1,0 +1,38 @@
+package dev.upstreamguard.agent.core;
+
+/**
+ * One client's way of running the attempts of one guarded call: the thin adapter between a client
+ * library and the engine. The engine calls it from one thread at a time.
+ *
+ * @param <R> the client's response type
+ */
+public interface Exchange<R> {
+
+    /** The application's own connect timeout in ms, {@code 0} when unset or infinite. */
+    long appConnectTimeoutMillis();
+
+    /** The application's own read timeout in ms, {@code 0} when unset or infinite. */
+    long appReadTimeoutMillis();
+
+    /** Runs one physical attempt synchronously, returning the client's response or throwing as it does. */
+    R attempt(Attempt attempt) throws Throwable;
+
+    /** Starts one physical attempt asynchronously. Only async adapters implement it. */
+    default java.util.concurrent.CompletableFuture<R> attemptAsync(Attempt attempt) {
+        throw new UnsupportedOperationException("synchronous adapter");
+    }
+
+    /** The response status code. */
+    int status(R response);
+
+    /** A response header value, or {@code null}. */
+    String header(R response, String name);
+
+    /** Consumes and closes a response that will not reach the application, so no connection leaks. */
+    void discard(R response);
+
+    /** True when {@code error} is known to have happened while connecting (nothing was sent). */
+    default boolean failedWhileConnecting(Throwable error) {
+        return false;
+    }
+}

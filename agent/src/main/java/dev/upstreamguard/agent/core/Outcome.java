@@ -1,0 +1,22 @@
+package dev.upstreamguard.agent.core;
+
+/** Why a guarded call stopped; the {@link #label()} is the value of {@code upstreamguard.outcome}. */
+public enum Outcome {
+    SUCCESS("success"),
+    EXHAUSTED("exhausted"),
+    NOT_RETRYABLE("not-retryable"),
+    NON_IDEMPOTENT("non-idempotent"),
+    NOT_REPLAYABLE("not-replayable"),
+    BUDGET_EXHAUSTED("budget-exhausted"),
+    RETRY_AFTER_TOO_LONG("retry-after-too-long");
+
+    private final String label;
+
+    Outcome(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

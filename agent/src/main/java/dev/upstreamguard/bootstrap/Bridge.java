@@ -1,0 +1,60 @@
+package dev.upstreamguard.bootstrap;
+
+/**
+ * The one place advice code calls. The agent installs the hooks at start-up; until then (or when the
+ * agent is disabled) every hook is {@code null} and advice lets calls proceed untouched.
+ *
+ * <p>Thread-safe: hooks are published once through volatile fields.
+ */
+public final class Bridge {
+
+    private static volatile HttpClientHooks httpClientHooks;
+    private static volatile UrlConnectionHooks urlConnectionHooks;
+
+    /**
+     * Set while the agent itself drives a call (an attempt of a guarded call, or the agent's own
+     * exporter): instrumented methods entered on this thread pass straight through.
+     */
+    private static final ThreadLocal<int[]> PASS_THROUGH = ThreadLocal.withInitial(() -> new int[1]);
+
+    private static final java.util.concurrent.atomic.AtomicLong ERRORS = new java.util.concurrent.atomic.AtomicLong();
+
+    private Bridge() {}
+
+    /** Counts an internal error of the agent (each is logged once by the agent itself). */
+    public static void recordError() {
+        ERRORS.incrementAndGet();
+    }
+
+    /** How many internal errors the agent has met since start; tests expect zero. */
+    public static long errorCount() {
+        return ERRORS.get();
+    }
+
+    public static HttpClientHooks httpClient() {
+        return httpClientHooks;
+    }
+
+    public static UrlConnectionHooks urlConnection() {
+        return urlConnectionHooks;
+    }
+
+    public static void install(HttpClientHooks httpClient, UrlConnectionHooks urlConnection) {
+        httpClientHooks = httpClient;
+        urlConnectionHooks = urlConnection;
+    }
+
+    /** True while the current thread is inside a call the agent drives itself. */
+    public static boolean passingThrough() {
+        return PASS_THROUGH.get()[0] > 0;
+    }
+
+    /** Marks the current thread as driving a call itself; pair with {@link #endPassThrough()} in a finally. */
+    public static void beginPassThrough() {
+        PASS_THROUGH.get()[0]++;
+    }
+
+    public static void endPassThrough() {
+        PASS_THROUGH.get()[0]--;
+    }
+}

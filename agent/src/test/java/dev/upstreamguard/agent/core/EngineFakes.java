@@ -1,0 +1,347 @@
+package dev.upstreamguard.agent.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Test doubles for driving {@link CallGuard} without threads, sleeps or a network: a clock that only
+ * moves when told, a sleeper that records waits, a scripted exchange and a recording observer.
+ */
+final class EngineFakes {
+
+    private EngineFakes() {}
+
+    /** A response of the fake client. Compared by identity, so tests can tell attempts apart. */
+    static final class FakeResponse {
+        final int status;
+        final Map<String, String> headers;
+
+        FakeResponse(int status, Map<String, String> headers) {
+            this.status = status;
+            this.headers = headers;
+        }
+
+        @Override
+        public String toString() {
+            return "FakeResponse{" + status + ", " + headers + "}@" + System.identityHashCode(this);
+        }
+    }
+
+    static FakeResponse response(int status) {
+        return new FakeResponse(status, Map.of());
+    }
+
+    static FakeResponse response(int status, String header, String value) {
+        return new FakeResponse(status, Map.of(header, value));
+    }
+
+    /** A clock that moves only when a test (or a fake) advances it. Starts at a fixed wall-clock instant. */
+    static final class FakeClock implements Clock {
+        static final long START_EPOCH_MILLIS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+        private long nanos = 5_000_000_000L; // not zero, so no code can rely on a zero origin
+        private long epochMillis = START_EPOCH_MILLIS;
+
+        void advanceMillis(long millis) {
+            nanos += millis * 1_000_000L;
+            epochMillis += millis;
+        }
+
+        @Override
+        public long nanoTime() {
+            return nanos;
+        }
+
+        @Override
+        public long epochMillis() {
+            return epochMillis;
+        }
+    }
+
+    /**
+     * Records every requested wait. A blocking sleep advances the clock at once (or throws
+     * InterruptedException when told to); scheduled tasks wait until the test runs them.
+     */
+    static final class FakeSleeper implements Sleeper {
+        private final FakeClock clock;
+        final List<Long> sleeps = new ArrayList<>();
+        final List<Long> scheduledDelays = new ArrayList<>();
+        private final Deque<Runnable> scheduled = new ArrayDeque<>();
+        private final Deque<Long> pendingDelays = new ArrayDeque<>();
+        private int interruptOnSleep = -1;
+
+        FakeSleeper(FakeClock clock) {
+            this.clock = clock;
+        }
+
+        /** The n-th call to {@link #sleep} (1-based) throws InterruptedException instead of waiting. */
+        void interruptOnSleep(int n) {
+            interruptOnSleep = n;
+        }
+
+        @Override
+        public void sleep(long millis) throws InterruptedException {
+            sleeps.add(millis);
+            if (sleeps.size() == interruptOnSleep) {
+                throw new InterruptedException("fake interrupt");
+            }
+            clock.advanceMillis(millis);
+        }
+
+        @Override
+        public void schedule(Runnable task, long millis) {
+            scheduledDelays.add(millis);
+            scheduled.addLast(task);
+            pendingDelays.addLast(millis);
+        }
+
+        int pendingTasks() {
+            return scheduled.size();
+        }
+
+        /** Advances the clock by the oldest task's delay and runs it. */
+        void runNextScheduled() {
+            if (scheduled.isEmpty()) {
+                throw new AssertionError("no scheduled task to run");
+            }
+            clock.advanceMillis(pendingDelays.removeFirst());
+            scheduled.removeFirst().run();
+        }
+
+        /** Runs scheduled tasks (and the tasks they schedule) until none is left. */
+        void runAllScheduled() {
+            for (int guard = 0; !scheduled.isEmpty(); guard++) {
+                if (guard > 1000) {
+                    throw new AssertionError("scheduled tasks never stop");
+                }
+                runNextScheduled();
+            }
+        }
+    }
+
+    /** Random numbers handed out in order; the last one repeats. */
+    static DoubleSupplier randoms(double... values) {
+        return new DoubleSupplier() {
+            private int next;
+
+            @Override
+            public double getAsDouble() {
+                double v = values[Math.min(next, values.length - 1)];
+                next++;
+                return v;
+            }
+        };
+    }
+
+    /**
+     * A client whose attempts follow a script of responses and exceptions. Records every attempt it is
+     * asked to run and every response the engine discards.
+     */
+    static final class ScriptedExchange implements Exchange<FakeResponse> {
+        private final Deque<Object> script = new ArrayDeque<>();
+        private final FakeClock clock;
+        final List<Attempt> attempts = new ArrayList<>();
+        final List<FakeResponse> discarded = new ArrayList<>();
+        final List<CompletableFuture<FakeResponse>> pendingFutures = new ArrayList<>();
+        private long attemptMillis;
+        private long appConnectTimeoutMillis;
+        private long appReadTimeoutMillis;
+        private RuntimeException appSettingsFailure;
+        private boolean asyncLeavesPending;
+        private final List<Throwable> connectPhaseErrors = new ArrayList<>();
+
+        ScriptedExchange(FakeClock clock) {
+            this.clock = clock;
+        }
+
+        /** Appends steps: each a {@link FakeResponse} to return or a {@link Throwable} to throw. */
+        ScriptedExchange then(Object... steps) {
+            for (Object step : steps) {
+                script.addLast(step);
+            }
+            return this;
+        }
+
+        ScriptedExchange statuses(int... statuses) {
+            for (int s : statuses) {
+                script.addLast(response(s));
+            }
+            return this;
+        }
+
+        /** Each attempt moves the fake clock on by this much before it answers. */
+        ScriptedExchange eachAttemptTakes(long millis) {
+            attemptMillis = millis;
+            return this;
+        }
+
+        ScriptedExchange appTimeouts(long connectMillis, long readMillis) {
+            appConnectTimeoutMillis = connectMillis;
+            appReadTimeoutMillis = readMillis;
+            return this;
+        }
+
+        /** Reading the application's settings fails, as an adapter bug would. */
+        ScriptedExchange appSettingsThrow(RuntimeException failure) {
+            appSettingsFailure = failure;
+            return this;
+        }
+
+        /** The adapter reports this error as having happened while connecting. */
+        ScriptedExchange connectPhaseError(Throwable error) {
+            connectPhaseErrors.add(error);
+            return this;
+        }
+
+        /** attemptAsync returns futures the test completes itself (see {@link #pendingFutures}). */
+        ScriptedExchange asyncLeavesPending() {
+            asyncLeavesPending = true;
+            return this;
+        }
+
+        @Override
+        public long appConnectTimeoutMillis() {
+            if (appSettingsFailure != null) {
+                throw appSettingsFailure;
+            }
+            return appConnectTimeoutMillis;
+        }
+
+        @Override
+        public long appReadTimeoutMillis() {
+            if (appSettingsFailure != null) {
+                throw appSettingsFailure;
+            }
+            return appReadTimeoutMillis;
+        }
+
+        @Override
+        public FakeResponse attempt(Attempt attempt) throws Throwable {
+            attempts.add(attempt);
+            clock.advanceMillis(attemptMillis);
+            Object step = nextStep();
+            if (step instanceof Throwable) {
+                throw (Throwable) step;
+            }
+            return (FakeResponse) step;
+        }
+
+        @Override
+        public CompletableFuture<FakeResponse> attemptAsync(Attempt attempt) {
+            attempts.add(attempt);
+            if (asyncLeavesPending) {
+                CompletableFuture<FakeResponse> pending = new CompletableFuture<>();
+                pendingFutures.add(pending);
+                return pending;
+            }
+            clock.advanceMillis(attemptMillis);
+            Object step = nextStep();
+            if (step instanceof Throwable) {
+                return CompletableFuture.failedFuture((Throwable) step);
+            }
+            return CompletableFuture.completedFuture((FakeResponse) step);
+        }
+
+        private Object nextStep() {
+            if (script.isEmpty()) {
+                throw new AssertionError("the engine ran more attempts than the script has");
+            }
+            return script.removeFirst();
+        }
+
+        @Override
+        public int status(FakeResponse response) {
+            return response.status;
+        }
+
+        @Override
+        public String header(FakeResponse response, String name) {
+            return response.headers.get(name);
+        }
+
+        @Override
+        public void discard(FakeResponse response) {
+            discarded.add(response);
+        }
+
+        @Override
+        public boolean failedWhileConnecting(Throwable error) {
+            return connectPhaseErrors.contains(error);
+        }
+    }
+
+    /** What the engine told the observer about one attempt. */
+    static final class RecordedAttempt {
+        final int number;
+        final long connectTimeoutMillis;
+        final long readTimeoutMillis;
+        int ends;
+        int status;
+        Throwable error;
+        FailureKind failure;
+        Outcome outcome;
+        boolean wouldRetry;
+
+        RecordedAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis) {
+            this.number = number;
+            this.connectTimeoutMillis = connectTimeoutMillis;
+            this.readTimeoutMillis = readTimeoutMillis;
+        }
+
+        String traceparent() {
+            return String.format("00-%032x-%016x-01", 1, number);
+        }
+    }
+
+    /** Records each call and attempt; hands out a distinct traceparent per attempt. */
+    static final class RecordingObserver implements CallObserver {
+        final List<CallRequest> calls = new ArrayList<>();
+        final List<Dependency> dependencies = new ArrayList<>();
+        final List<RecordedAttempt> attempts = new ArrayList<>();
+
+        @Override
+        public CallTrace startCall(CallRequest request, Dependency dependency) {
+            calls.add(request);
+            dependencies.add(dependency);
+            return (number, connect, read) -> {
+                RecordedAttempt recorded = new RecordedAttempt(number, connect, read);
+                attempts.add(recorded);
+                return new AttemptTrace() {
+                    @Override
+                    public String traceparent() {
+                        return recorded.traceparent();
+                    }
+
+                    @Override
+                    public String tracestate() {
+                        return "vendor=" + number;
+                    }
+
+                    @Override
+                    public void end(int status, Throwable error, FailureKind failure, Outcome outcome,
+                                    boolean wouldRetry) {
+                        recorded.ends++;
+                        recorded.status = status;
+                        recorded.error = error;
+                        recorded.failure = failure;
+                        recorded.outcome = outcome;
+                        recorded.wouldRetry = wouldRetry;
+                    }
+                };
+            };
+        }
+
+        RecordedAttempt attempt(int number) {
+            return attempts.get(number - 1);
+        }
+
+        RecordedAttempt last() {
+            return attempts.get(attempts.size() - 1);
+        }
+    }
+}
