@@ -1,0 +1,135 @@
+package dev.upstreamguard.agent.install;
+
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.upstreamguard.agent.config.AgentConfig;
+import dev.upstreamguard.agent.core.AgentLog;
+import dev.upstreamguard.agent.core.CallGuard;
+import dev.upstreamguard.agent.core.CallObserver;
+import dev.upstreamguard.agent.core.Clock;
+import dev.upstreamguard.agent.core.GuardPolicy;
+import dev.upstreamguard.agent.core.Sleeper;
+import dev.upstreamguard.agent.instrumentation.jdkhttpclient.HttpClientAdvice;
+import dev.upstreamguard.agent.instrumentation.jdkhttpclient.JdkHttpClientHooks;
+import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionAdvice;
+import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionHooksImpl;
+import dev.upstreamguard.agent.telemetry.Telemetry;
+import dev.upstreamguard.bootstrap.Bridge;
+import io.opentelemetry.context.Context;
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.ThreadLocalRandom;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.utility.JavaModule;
+
+/** Wires the engine, the hooks and the instrumentation together; runs once, from {@code premain}. */
+public final class AgentInstaller {
+
+    private AgentInstaller() {}
+
+    public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
+        DeferredCallObserver observer = new DeferredCallObserver();
+        CallGuard guard = new CallGuard(config.newResolver(), observer, config.enforce(), Clock.SYSTEM,
+                Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
+        JdkHttpClientHooks httpClientHooks = new JdkHttpClientHooks(guard, maxConnectTimeout(config));
+        Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
+
+        instrument(instrumentation, config.debug());
+
+        if (config.tracingEnabled()) {
+            // The SDK builds its exporter's HttpClient here: the hooks learn it is the agent's own.
+            httpClientHooks.buildInternalClients(() -> observer.delegateTo(Telemetry.start(version, Context::current)));
+        }
+    }
+
+    /** A client serves every dependency, so its connect bound is the largest configured one. */
+    private static long maxConnectTimeout(AgentConfig config) {
+        long max = config.defaultPolicy().connectTimeoutMillis();
+        for (GuardPolicy policy : config.dependencyPolicies().values()) {
+            max = Math.max(max, policy.connectTimeoutMillis());
+        }
+        return max;
+    }
+
+    private static void instrument(Instrumentation instrumentation, boolean debug) {
+        ClassLoader agentLoader = AgentInstaller.class.getClassLoader();
+        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new ErrorListener(debug))
+                // The default ignores every JDK class; we instrument a few by name and ignore ourselves.
+                .ignore(nameStartsWith("dev.upstreamguard.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                .assureReadEdgeTo(instrumentation, Bridge.class)
+                .type(named("jdk.internal.net.http.HttpClientFacade"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("send").and(takesArguments(2)), HttpClientAdvice.Send.class.getName())
+                        .advice(named("sendAsync").and(isPublic()).and(takesArguments(2).or(takesArguments(3))),
+                                HttpClientAdvice.SendAsync.class.getName()))
+                .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("build").and(takesArguments(0)), HttpClientAdvice.Build.class.getName()))
+                .type(named("jdk.internal.net.http.MultiExchange"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("retryOnFailure").and(returns(boolean.class)),
+                                HttpClientAdvice.NoInternalRetry.class.getName()))
+                .type(named("sun.net.www.protocol.http.Handler").or(named("sun.net.www.protocol.https.Handler")))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("openConnection").and(takesArguments(1).or(takesArguments(2))),
+                                UrlConnectionAdvice.OpenConnection.class.getName()))
+                .type(named("sun.net.www.http.HttpClient"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("parseHTTP"), UrlConnectionAdvice.NoInternalRetry.class.getName()))
+                .installOn(instrumentation);
+    }
+
+    /** Logs each failed transformation once (the rest keeps working); in debug mode, each success too. */
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        private final boolean debug;
+
+        ErrorListener(boolean debug) {
+            this.debug = debug;
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                            Throwable throwable) {
+            AgentLog.internalError("instrumenting " + typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
+                                     boolean loaded, DynamicType dynamicType) {
+            if (debug) {
+                AgentLog.info("instrumented " + typeDescription.getName());
+            }
+        }
+    }
+
+    /** The observer the engine starts with; the real one is set once OpenTelemetry is up. */
+    static final class DeferredCallObserver implements CallObserver {
+        private volatile CallObserver delegate = CallObserver.NOOP;
+
+        void delegateTo(CallObserver observer) {
+            delegate = observer;
+        }
+
+        @Override
+        public CallTrace startCall(dev.upstreamguard.agent.core.CallRequest request,
+                                   dev.upstreamguard.agent.core.Dependency dependency) {
+            return delegate.startCall(request, dependency);
+        }
+    }
+}

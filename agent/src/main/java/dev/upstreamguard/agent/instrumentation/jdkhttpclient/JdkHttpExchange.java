@@ -1,0 +1,154 @@
+package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
+
+import dev.upstreamguard.agent.core.Attempt;
+import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.bootstrap.Bridge;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * Runs the attempts of one {@code HttpClient.send}/{@code sendAsync} call: each attempt is a copy of
+ * the application's request with the attempt's timeout and trace headers, sent through the same
+ * client while the bridge lets it pass.
+ */
+final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
+
+    private final HttpClient client;
+    private final HttpRequest request;
+    private final HttpResponse.BodyHandler<Object> handler;
+    private final HttpResponse.PushPromiseHandler<Object> pushPromiseHandler;
+
+    @SuppressWarnings("unchecked")
+    JdkHttpExchange(HttpClient client, HttpRequest request, Object handler, Object pushPromiseHandler) {
+        this.client = client;
+        this.request = request;
+        this.handler = (HttpResponse.BodyHandler<Object>) handler;
+        this.pushPromiseHandler = (HttpResponse.PushPromiseHandler<Object>) pushPromiseHandler;
+    }
+
+    @Override
+    public long appConnectTimeoutMillis() {
+        // The connect timeout of this client was already bounded when it was built.
+        return 0;
+    }
+
+    @Override
+    public long appReadTimeoutMillis() {
+        return request.timeout().map(Duration::toMillis).orElse(0L);
+    }
+
+    @Override
+    public HttpResponse<Object> attempt(Attempt attempt) throws IOException, InterruptedException {
+        HttpRequest copy = requestFor(attempt);
+        Bridge.beginPassThrough();
+        try {
+            return client.send(copy, handler);
+        } finally {
+            Bridge.endPassThrough();
+        }
+    }
+
+    @Override
+    public CompletableFuture<HttpResponse<Object>> attemptAsync(Attempt attempt) {
+        HttpRequest copy = requestFor(attempt);
+        Bridge.beginPassThrough();
+        try {
+            return pushPromiseHandler == null ? client.sendAsync(copy, handler)
+                    : client.sendAsync(copy, handler, pushPromiseHandler);
+        } finally {
+            Bridge.endPassThrough();
+        }
+    }
+
+    @Override
+    public int status(HttpResponse<Object> response) {
+        return response.statusCode();
+    }
+
+    @Override
+    public String header(HttpResponse<Object> response, String name) {
+        return response.headers().firstValue(name).orElse(null);
+    }
+
+    @Override
+    public void discard(HttpResponse<Object> response) {
+        Object body = response.body();
+        try {
+            if (body instanceof AutoCloseable) {
+                ((AutoCloseable) body).close(); // ofInputStream, ofLines: closing releases the connection
+            } else if (body instanceof Flow.Publisher) {
+                @SuppressWarnings("unchecked")
+                Flow.Publisher<List<ByteBuffer>> publisher = (Flow.Publisher<List<ByteBuffer>>) body;
+                publisher.subscribe(new CancellingSubscriber());
+            }
+        } catch (Exception ignored) {
+            // the connection is being torn down anyway; nothing the application could act on
+        }
+    }
+
+    /** The application's request with this attempt's timeout and trace headers. */
+    private HttpRequest requestFor(Attempt attempt) {
+        if (!attempt.enforce() && attempt.traceparent() == null) {
+            return request;
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
+        HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
+        String method = request.method();
+        if (body == null && "GET".equals(method)) {
+            b.GET();
+        } else if (body == null && "DELETE".equals(method)) {
+            b.DELETE();
+        } else {
+            b.method(method, body != null ? body : HttpRequest.BodyPublishers.noBody());
+        }
+        for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
+            String name = header.getKey();
+            if (attempt.traceparent() != null
+                    && (name.equalsIgnoreCase("traceparent") || name.equalsIgnoreCase("tracestate"))) {
+                continue;
+            }
+            for (String value : header.getValue()) {
+                b.header(name, value);
+            }
+        }
+        if (attempt.traceparent() != null) {
+            b.header("traceparent", attempt.traceparent());
+            if (attempt.tracestate() != null) {
+                b.header("tracestate", attempt.tracestate());
+            }
+        }
+        b.expectContinue(request.expectContinue());
+        request.version().ifPresent(b::version);
+        if (attempt.enforce()) {
+            b.timeout(Duration.ofMillis(attempt.readTimeoutMillis()));
+        } else {
+            request.timeout().ifPresent(b::timeout);
+        }
+        return b.build();
+    }
+
+    /** Reads nothing: cancelling the subscription releases the exchange. */
+    private static final class CancellingSubscriber implements Flow.Subscriber<List<ByteBuffer>> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {}
+
+        @Override
+        public void onError(Throwable throwable) {}
+
+        @Override
+        public void onComplete() {}
+    }
+}

@@ -1,0 +1,44 @@
+package dev.upstreamguard.agent.instrumentation.urlconnection;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link UrlConnectionCall} reads from a guarded connection: the settings the application made,
+ * some of which live in protected fields of {@code java.net.HttpURLConnection}.
+ */
+interface GuardedConnection {
+    String method();
+
+    void method(String method);
+
+    int chunkLength();
+
+    long fixedContentLength();
+
+    /** True when the application chose a streaming mode (its body cannot be kept for a retry). */
+    default boolean streaming() {
+        return chunkLength() != -1 || fixedContentLength() != -1;
+    }
+
+    /** From now on, setters throw {@code IllegalStateException("Already connected")}, as the JDK's do. */
+    void markConnected();
+
+    boolean getDoInput();
+
+    boolean getDoOutput();
+
+    boolean getAllowUserInteraction();
+
+    boolean getUseCaches();
+
+    long getIfModifiedSince();
+
+    boolean getInstanceFollowRedirects();
+
+    int getConnectTimeout();
+
+    int getReadTimeout();
+
+    Map<String, List<String>> getRequestProperties();
+}

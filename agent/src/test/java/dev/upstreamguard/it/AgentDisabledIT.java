@@ -1,0 +1,48 @@
+package dev.upstreamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.upstreamguard.testing.Fault;
+import dev.upstreamguard.testing.FaultyUpstream;
+import java.net.URL;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code upstreamguard.enabled=false}: the agent installs nothing. */
+class AgentDisabledIT {
+
+    private FaultyUpstream upstream;
+
+    @BeforeEach
+    void start() {
+        upstream = FaultyUpstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close();
+    }
+
+    @Test
+    void nothingIsInstalled() throws Exception {
+        assertThat(new URL("http://127.0.0.1:1/").openConnection().getClass().getName()).startsWith("sun.net.");
+        assertThatThrownBy(() -> Class.forName("dev.upstreamguard.bootstrap.Bridge", false, null))
+                .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void callsAreNeitherRetriedNorTraced() throws Exception {
+        upstream.otherwise(Fault.status(503));
+
+        assertThat(new JdkHttpClientDriver(false).call("GET", upstream.url("/a"), null).status()).isEqualTo(503);
+        assertThat(new UrlConnectionDriver().call("GET", upstream.url("/b"), null).status()).isEqualTo(503);
+
+        assertThat(upstream.hits()).isEqualTo(2);
+        assertThat(upstream.requests()).allMatch(r -> r.header("traceparent") == null);
+        Thread.sleep(Duration.ofSeconds(1).toMillis()); // an exporter would have sent by now (50ms schedule delay)
+        assertThat(Collector.receiver().spans()).isEmpty();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.upstreamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upstreamguard.it.apps.CallMain;
+import dev.upstreamguard.testing.ChildJvm;
+import dev.upstreamguard.testing.Fault;
+import dev.upstreamguard.testing.FaultyUpstream;
+import dev.upstreamguard.testing.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent as an application meets it: a fresh JVM started with {@code -javaagent}, its configuration
+ * from properties, environment and file, and what it prints.
+ */
+class AgentStartupIT {
+
+    private static final Path AGENT = Paths.get(System.getProperty("agent.jar"));
+
+    private FaultyUpstream upstream;
+
+    @BeforeEach
+    void start() {
+        upstream = FaultyUpstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close();
+    }
+
+    /** A child JVM with the agent, exporting nowhere, running {@link CallMain}. */
+    private ChildJvm app(String client, String url, int count) {
+        return ChildJvm.java()
+                .javaagent(AGENT)
+                .sysProp("otel.traces.exporter", "none")
+                .sysProp("upstreamguard.retry.backoff.initial", "10ms")
+                .mainClass(CallMain.class.getName(), client, url, Integer.toString(count))
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    /** stderr without the JVM's own note that class sharing is limited once the bootstrap path grows. */
+    private static List<String> agentLines(ChildJvm.Result result) {
+        return result.stderrLines().stream()
+                .filter(l -> !l.isBlank() && !l.contains("Sharing is only supported for boot loader classes"))
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void invalidValuesGiveOneClearLineEachAndTheDefaultsApply() {
+        upstream.otherwise(Fault.status(503));
+
+        ChildJvm.Result result = app("urlconnection", upstream.url("/x"), 1)
+                .sysProp("upstreamguard.timeout.read", "ten")
+                .sysProp("upstreamguard.retry.max-attempts", "0")
+                .sysProp("upstreamguard.retry.budget.percent", "-5")
+                .sysProp("upstreamguard.mode", "loud")
+                .sysProp("upstreamguard.timeout.connect", "99999999999999h")
+                .run();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("status=503");
+        assertThat(upstream.hits()).as("default max-attempts used").isEqualTo(3);
+        assertThat(agentLines(result)).containsExactlyInAnyOrder(
+                "[upstream-guard] upstreamguard.timeout.read: \"ten\" is not a duration (examples: 250ms, 2s, 1m); using 10s",
+                "[upstream-guard] upstreamguard.retry.max-attempts: \"0\" is out of range: expected a whole number from 1 to 100; using 3",
+                "[upstream-guard] upstreamguard.retry.budget.percent: \"-5\" is out of range: expected a whole number from 0 to 1000; using 20",
+                "[upstream-guard] upstreamguard.mode: \"loud\" is not enforce or observe; using enforce",
+                "[upstream-guard] upstreamguard.timeout.connect: \"99999999999999h\" is out of range: expected a duration from 0 to 24h; using 2s");
+    }
+
+    @Test
+    void environmentVariablesApplyBelowSystemProperties() {
+        upstream.otherwise(Fault.status(503));
+
+        ChildJvm.Result result = app("jdk", upstream.url("/x"), 1)
+                .env("UPSTREAMGUARD_RETRY_MAX_ATTEMPTS", "2")
+                .run();
+
+        assertThat(result.stdout()).contains("status=503");
+        assertThat(upstream.hits()).isEqualTo(2);
+        assertThat(agentLines(result)).isEmpty();
+    }
+
+    @Test
+    void aPropertiesFileAppliesBelowTheEnvironment(@TempDir Path dir) throws IOException {
+        upstream.otherwise(Fault.status(503));
+        Path file = dir.resolve("guard.properties");
+        Files.writeString(file, "upstreamguard.retry.max-attempts=4\nupstreamguard.retry.backoff.max=20ms\n");
+
+        ChildJvm.Result result = app("jdk", upstream.url("/x"), 1)
+                .sysProp("upstreamguard.config.file", file.toString())
+                .run();
+
+        assertThat(result.stdout()).contains("status=503");
+        assertThat(upstream.hits()).isEqualTo(4);
+    }
+
+    @Test
+    void anUnreadableConfigFileGivesOneLineAndTheAgentStillWorks(@TempDir Path dir) {
+        upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
+        Path missing = dir.resolve("missing.properties");
+
+        ChildJvm.Result result = app("jdk", upstream.url("/x"), 1)
+                .sysProp("upstreamguard.config.file", missing.toString())
+                .run();
+
+        assertThat(result.stdout()).contains("status=200");
+        assertThat(agentLines(result)).hasSize(1);
+        assertThat(agentLines(result).get(0)).startsWith("[upstream-guard] upstreamguard.config.file: cannot read \"" + missing + "\"");
+    }
+
+    @Test
+    void disabledAgentPrintsNothingAndChangesNothing() {
+        upstream.otherwise(Fault.status(503));
+
+        ChildJvm.Result result = app("urlconnection", upstream.url("/x"), 1)
+                .sysProp("upstreamguard.enabled", "false")
+                .run();
+
+        assertThat(result.stdout()).contains("status=503");
+        assertThat(upstream.hits()).isEqualTo(1);
+        assertThat(upstream.requests().get(0).header("traceparent")).isNull();
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableCollectorNeitherSlowsTheApplicationNorPrintsStackTraces() {
+        upstream.otherwise(Fault.ok("ok"));
+        int deadCollector = Ports.refusedPort();
+
+        ChildJvm.Result result = ChildJvm.java()
+                .javaagent(AGENT)
+                .sysProp("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + deadCollector)
+                .sysProp("otel.bsp.schedule.delay", "20")
+                .sysProp("otel.bsp.export.timeout", "500")
+                .mainClass(CallMain.class.getName(), "jdk", upstream.url("/x"), "200")
+                .timeout(Duration.ofSeconds(60))
+                .run();
+
+        assertThat(result.stdoutLines()).filteredOn(l -> l.equals("status=200")).hasSize(200);
+        assertThat(result.stderr()).doesNotContain("\tat ").doesNotContain("Exception:");
+        assertThat(agentLines(result)).allMatch(l -> l.startsWith("[upstream-guard] "));
+        assertThat(agentLines(result).size()).isLessThanOrEqualTo(3);
+        String done = result.stdoutLines().get(result.stdoutLines().size() - 1);
+        long millis = Long.parseLong(done.replaceAll("\\D", ""));
+        // generous bound: 200 loopback calls take well under a second each even on a loaded CI machine
+        assertThat(millis).isLessThan(20_000L);
+    }
+}

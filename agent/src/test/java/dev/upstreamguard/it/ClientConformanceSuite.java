@@ -1,0 +1,318 @@
+package dev.upstreamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.upstreamguard.bootstrap.Bridge;
+import dev.upstreamguard.testing.ConnectHang;
+import dev.upstreamguard.testing.Fault;
+import dev.upstreamguard.testing.FaultyUpstream;
+import dev.upstreamguard.testing.Ports;
+import dev.upstreamguard.testing.ReceivedSpan;
+import dev.upstreamguard.testing.RecordedRequest;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fault scenarios every guarded client must pass, written once. Each checks what the application
+ * got, how many attempts reached the upstream, and the spans. The JVM runs with the agent and these
+ * settings (agent pom, {@code it.guard}): connect 500ms, read 1s, call 8s, 3 attempts, backoff 10..40ms;
+ * {@code localhost} is the dependency {@code inventory} with read 400ms, call 1500ms, 10 attempts.
+ */
+abstract class ClientConformanceSuite {
+
+    private static final Duration SLOW = Duration.ofSeconds(3);
+
+    protected FaultyUpstream upstream;
+
+    /** The client under test. */
+    protected abstract ClientDriver driver();
+
+    @BeforeEach
+    void startUpstream() {
+        Collector.receiver().clear(); // ports are reused over a run: start from no spans
+        upstream = FaultyUpstream.start();
+    }
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.close();
+    }
+
+    @AfterAll
+    static void noAgentErrors() {
+        assertThat(Bridge.errorCount()).as("internal errors of the agent").isZero();
+    }
+
+    @Test
+    void getIsRetriedThroughTransientStatusesUntilSuccess() throws Exception {
+        upstream.enqueue(Fault.status(503), Fault.status(503)).otherwise(Fault.ok("fine"));
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/items?sig=secret&page=2"), null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("fine");
+        assertThat(upstream.hits()).isEqualTo(3);
+
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
+        assertThat(spans).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            ReceivedSpan span = spans.get(i);
+            assertThat(span.name()).isEqualTo("GET");
+            assertThat(span.longAttr("upstreamguard.attempt")).isEqualTo(i + 1L);
+            assertThat(span.attr("http.request.method")).isEqualTo("GET");
+            assertThat(span.attr("server.address")).isEqualTo("127.0.0.1");
+            assertThat(span.attr("url.full")).isEqualTo(upstream.url("/items?sig=REDACTED&page=2"));
+            assertThat(span.attr("upstreamguard.dependency")).isEqualTo(upstream.hostPort());
+            assertThat(span.attr("peer.service")).isEqualTo(upstream.hostPort());
+            assertThat(span.attr("service.peer.name")).isEqualTo(upstream.hostPort());
+            assertThat(span.longAttr("upstreamguard.timeout.connect_ms")).isEqualTo(500L);
+            assertThat(span.longAttr("upstreamguard.timeout.read_ms")).isBetween(900L, 1000L);
+            assertThat(span.traceId()).isEqualTo(spans.get(0).traceId());
+            // each attempt carried its own traceparent, naming its own span
+            RecordedRequest seen = upstream.requests().get(i);
+            assertThat(seen.header("traceparent")).matches("00-" + span.traceId() + "-" + span.spanId() + "-0[13]");
+        }
+        assertThat(spans.get(0).hasAttr("http.request.resend_count")).isFalse();
+        assertThat(spans.get(1).longAttr("http.request.resend_count")).isEqualTo(1L);
+        assertThat(spans.get(2).longAttr("http.request.resend_count")).isEqualTo(2L);
+        assertThat(spans.get(0).attr("upstreamguard.failure")).isEqualTo("status");
+        assertThat(spans.get(0).attr("error.type")).isEqualTo("503");
+        assertThat(spans.get(0).statusCode()).isEqualTo("ERROR");
+        assertThat(spans.get(0).hasAttr("upstreamguard.outcome")).isFalse();
+        assertThat(spans.get(2).longAttr("http.response.status_code")).isEqualTo(200L);
+        assertThat(spans.get(2).hasAttr("error.type")).isFalse();
+        assertThat(spans.get(2).attr("upstreamguard.outcome")).isEqualTo("success");
+    }
+
+    @Test
+    void persistentFailureStatusIsReturnedAfterMaxAttempts() throws Exception {
+        upstream.otherwise(Fault.status(503, "down"));
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/down"), null);
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.body()).isEqualTo("down");
+        assertThat(upstream.hits()).isEqualTo(3);
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
+        assertThat(spans.get(2).attr("upstreamguard.outcome")).isEqualTo("exhausted");
+        assertThat(spans.get(2).attr("upstreamguard.failure")).isEqualTo("status");
+    }
+
+    @Test
+    void postIsNotRetriedAfterItMayHaveReachedTheServer() throws Exception {
+        upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("created"));
+
+        ClientDriver.Reply reply = driver().call("POST", upstream.url("/orders"), "{\"id\":1}");
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(upstream.hits()).isEqualTo(1);
+        assertThat(upstream.requests().get(0).bodyText()).isEqualTo("{\"id\":1}");
+        ReceivedSpan span = Collector.clientSpans(upstream.port(), 1).get(0);
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo("non-idempotent");
+        assertThat(span.name()).isEqualTo("POST");
+    }
+
+    @Test
+    void postHitByAResetReachesTheServerExactlyOnce() {
+        upstream.otherwise(Fault.resetBeforeHead());
+
+        Throwable thrown = catchThrowable(() -> driver().call("POST", upstream.url("/orders"), "{\"id\":2}"));
+
+        assertThat(thrown).isInstanceOf(IOException.class);
+        // neither the agent nor the client's own silent re-send may send it twice
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(300))).isFalse();
+        assertThat(upstream.hits()).isEqualTo(1);
+        ReceivedSpan span = Collector.clientSpans(upstream.port(), 1).get(0);
+        assertThat(span.attr("upstreamguard.failure")).isEqualTo("reset");
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo("non-idempotent");
+    }
+
+    @Test
+    void postBodyIsReplayedWhenTheFirstAttemptCouldNotConnect() throws Exception {
+        // A refused port never saw the request: any method may be re-sent. Here every attempt is refused.
+        int port = Ports.refusedPort();
+
+        Throwable thrown = catchThrowable(() -> driver().call("POST", "http://127.0.0.1:" + port + "/orders", "x"));
+
+        assertThat(thrown).isInstanceOf(ConnectException.class);
+        assertThat(thrown.getSuppressed()).hasSize(2).allMatch(t -> t instanceof ConnectException);
+        List<ReceivedSpan> spans = Collector.clientSpans(port, 3);
+        assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
+        assertThat(spans).extracting(s -> s.attr("error.type")).containsOnly("java.net.ConnectException");
+        assertThat(spans.get(2).attr("upstreamguard.outcome")).isEqualTo("exhausted");
+    }
+
+    @Test
+    void resetBeforeTheHeadIsRetriedForAGet() throws Exception {
+        upstream.enqueue(Fault.resetBeforeHead()).otherwise(Fault.ok("after reset"));
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/flaky"), null);
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("after reset");
+        assertThat(upstream.hits()).isEqualTo(2);
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 2);
+        assertThat(spans.get(0).attr("upstreamguard.failure")).isEqualTo("reset");
+    }
+
+    @Test
+    void persistentResetReachesTheServerAtMostMaxAttemptsTimes() {
+        upstream.otherwise(Fault.resetBeforeHead());
+
+        Throwable thrown = catchThrowable(() -> driver().call("GET", upstream.url("/broken"), null));
+
+        assertThat(thrown).isInstanceOf(IOException.class);
+        assertThat(upstream.awaitHits(4, Duration.ofMillis(300))).isFalse();
+        assertThat(upstream.hits()).isEqualTo(3);
+    }
+
+    @Test
+    void readTimeoutBoundsEachAttempt() {
+        upstream.otherwise(Fault.slowHead(SLOW));
+        long start = System.nanoTime();
+
+        Throwable thrown = catchThrowable(() -> driver().call("GET", upstream.url("/slow"), null));
+
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(thrown).isInstanceOf(driver().readTimeoutType());
+        assertThat(upstream.hits()).isEqualTo(3);
+        // three attempts of about 1s each, never the upstream's 3s each
+        assertThat(elapsedMs).isBetween(2_500L, 6_000L);
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
+        assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("timeout");
+        assertThat(spans).extracting(s -> s.attr("error.type")).containsOnly("timeout");
+    }
+
+    @Test
+    void callTimeoutStopsAttemptsAndShrinksTheLastReadTimeout() {
+        // "inventory" (localhost): read 400ms, call 1500ms, up to 10 attempts
+        upstream.otherwise(Fault.slowHead(SLOW));
+        long start = System.nanoTime();
+
+        Throwable thrown = catchThrowable(
+                () -> driver().call("GET", "http://localhost:" + upstream.port() + "/slow", null));
+
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(thrown).isInstanceOf(driver().readTimeoutType());
+        assertThat(elapsedMs).isBetween(1_200L, 2_800L);
+        assertThat(upstream.hits()).isBetween(3, 5);
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), upstream.hits());
+        assertThat(spans).extracting(s -> s.attr("upstreamguard.dependency")).containsOnly("inventory");
+        assertThat(spans).extracting(s -> s.attr("peer.service")).containsOnly("inventory");
+        ReceivedSpan last = spans.get(spans.size() - 1);
+        assertThat(last.longAttr("upstreamguard.timeout.read_ms")).isLessThanOrEqualTo(400L);
+        assertThat(last.attr("upstreamguard.outcome")).isEqualTo("exhausted");
+    }
+
+    @Test
+    void connectTimeoutBoundsAConnectThatHangs() throws Exception {
+        try (ConnectHang hang = ConnectHang.start()) {
+            long start = System.nanoTime();
+
+            Throwable thrown = catchThrowable(() -> driver().call("GET", hang.url("/"), null));
+
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(thrown).isInstanceOf(driver().connectTimeoutType());
+            assertThat(elapsedMs).isBetween(1_000L, 4_000L);
+            List<ReceivedSpan> spans = Collector.clientSpans(hang.port(), 3);
+            assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
+        }
+    }
+
+    @Test
+    void retryAfterIsHonoured() throws Exception {
+        upstream.enqueue(Fault.retryAfter(503, "1")).otherwise(Fault.ok("later"));
+        long start = System.nanoTime();
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/busy"), null);
+
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(upstream.hits()).isEqualTo(2);
+        assertThat(elapsedMs).isBetween(950L, 3_000L);
+    }
+
+    @Test
+    void retryAfterBeyondItsCapEndsTheRetries() throws Exception {
+        upstream.otherwise(Fault.retryAfter(503, "3600"));
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/busy"), null);
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.headers().get("Retry-After")).containsExactly("3600");
+        assertThat(upstream.hits()).isEqualTo(1);
+        assertThat(Collector.clientSpans(upstream.port(), 1).get(0).attr("upstreamguard.outcome"))
+                .isEqualTo("retry-after-too-long");
+    }
+
+    @Test
+    void clientErrorsAreNotRetried() throws Exception {
+        upstream.otherwise(Fault.status(404, "nope"));
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/missing"), null);
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(upstream.hits()).isEqualTo(1);
+        ReceivedSpan span = Collector.clientSpans(upstream.port(), 1).get(0);
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo("success");
+        assertThat(span.hasAttr("upstreamguard.failure")).isFalse();
+    }
+
+    @Test
+    void serverErrorOutsideRetryOnIsNotRetriedButRecordedAsAFailure() throws Exception {
+        upstream.otherwise(Fault.status(500));
+
+        ClientDriver.Reply reply = driver().call("GET", upstream.url("/bug"), null);
+
+        assertThat(reply.status()).isEqualTo(500);
+        assertThat(upstream.hits()).isEqualTo(1);
+        ReceivedSpan span = Collector.clientSpans(upstream.port(), 1).get(0);
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo("not-retryable");
+        assertThat(span.attr("upstreamguard.failure")).isEqualTo("status");
+        assertThat(span.attr("error.type")).isEqualTo("500");
+    }
+
+    @Test
+    void unknownHostFailsFastAndIsNotRetriedByDefault() {
+        // The test JVM resolves names only through its own hosts file: this lookup fails locally.
+        String host = "no-such-" + getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ".invalid";
+        Throwable thrown = catchThrowable(() -> driver().call("GET", "http://" + host + ":81/", null));
+
+        assertThat(thrown).isInstanceOf(driver().unknownHostType());
+        assertThat(thrown.getSuppressed()).isEmpty();
+        ReceivedSpan span = Collector.clientSpans(81, 1).stream()
+                .filter(s -> host.equals(s.attr("server.address"))).findFirst().orElseThrow();
+        assertThat(span.attr("upstreamguard.failure")).isEqualTo("dns-failure");
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo("not-retryable");
+        assertThat(span.attr("error.type")).isEqualTo(driver().unknownHostType().getName());
+    }
+
+    @Test
+    void applicationHeadersAndTheRequestBodyReachTheUpstreamUnchanged() throws Exception {
+        upstream.otherwise(Fault.ok("ok"));
+
+        driver().call("PUT", upstream.url("/items/7"), "payload-7");
+
+        RecordedRequest seen = upstream.requests().get(0);
+        assertThat(seen.method()).isEqualTo("PUT");
+        assertThat(seen.path()).isEqualTo("/items/7");
+        assertThat(seen.bodyText()).isEqualTo("payload-7");
+    }
+
+    @Test
+    void theAgentsOwnExporterIsNeitherTracedNorGuarded() throws Exception {
+        upstream.otherwise(Fault.ok("ok"));
+        driver().call("GET", upstream.url("/one"), null);
+        Collector.clientSpans(upstream.port(), 1);
+
+        assertThat(Collector.spansTo(Collector.receiver().port())).isEmpty();
+        assertThat(Collector.receiver().spans()).noneMatch(s -> String.valueOf(s.attr("url.full")).contains("/v1/traces"));
+    }
+}

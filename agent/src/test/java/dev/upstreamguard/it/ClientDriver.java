@@ -1,0 +1,31 @@
+package dev.upstreamguard.it;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one client library makes a call, for the conformance suite: a few lines per client. Each call
+ * uses the library the way an application would, with no knowledge of the agent.
+ */
+interface ClientDriver {
+
+    /** What the application got back. */
+    record Reply(int status, String body, Map<String, List<String>> headers) {}
+
+    /**
+     * Makes one call; {@code body} is null for none. Throws exactly what the library throws (async
+     * drivers unwrap the future's ExecutionException).
+     */
+    Reply call(String method, String url, String body) throws Exception;
+
+    /** The exception class the library throws when no response head comes within the read timeout. */
+    Class<? extends Throwable> readTimeoutType();
+
+    /** The exception class the library throws for a host name that does not resolve. */
+    default Class<? extends Throwable> unknownHostType() {
+        return java.net.UnknownHostException.class;
+    }
+
+    /** The exception class the library throws when the connect times out. */
+    Class<? extends Throwable> connectTimeoutType();
+}

@@ -1,0 +1,123 @@
+package dev.upstreamguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.upstreamguard.testing.Fault;
+import dev.upstreamguard.testing.FaultyUpstream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What only {@code java.net.http.HttpClient} has: async callbacks, cancellation, its builder, concurrency. */
+class JdkHttpClientSpecificsIT {
+
+    private FaultyUpstream upstream;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        upstream = FaultyUpstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        upstream.close();
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create(upstream.url(path))).build();
+    }
+
+    @Test
+    void asyncCallbacksRunOnceWithTheFinalResultOnly() throws Exception {
+        upstream.enqueue(Fault.status(503), Fault.status(502)).otherwise(Fault.ok("final"));
+        AtomicInteger callbacks = new AtomicInteger();
+        List<Integer> statuses = new ArrayList<>();
+
+        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get("/a"), HttpResponse.BodyHandlers.ofString());
+        future.whenComplete((r, t) -> {
+            callbacks.incrementAndGet();
+            synchronized (statuses) {
+                statuses.add(r.statusCode());
+            }
+        });
+
+        assertThat(future.get(10, TimeUnit.SECONDS).body()).isEqualTo("final");
+        assertThat(upstream.hits()).isEqualTo(3);
+        Thread.sleep(100); // a late second callback would show here
+        assertThat(callbacks.get()).isEqualTo(1);
+        assertThat(statuses).containsExactly(200);
+    }
+
+    @Test
+    void cancellingDuringTheBackoffStopsFurtherAttempts() throws Exception {
+        upstream.enqueue(Fault.retryAfter(503, "1")).otherwise(Fault.ok("too late"));
+
+        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get("/c"), HttpResponse.BodyHandlers.ofString());
+        assertThat(upstream.awaitHits(1, Duration.ofSeconds(5))).isTrue();
+        Thread.sleep(100); // the first response is in; the engine now waits 1 s before retrying
+        assertThat(future.cancel(true)).isTrue();
+
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(1_800))).isFalse();
+        assertThat(future.isCancelled()).isTrue();
+    }
+
+    @Test
+    void theClientsConnectTimeoutIsBoundedButAShorterOneIsKept() {
+        assertThat(HttpClient.newHttpClient().connectTimeout()).contains(Duration.ofMillis(500));
+        assertThat(HttpClient.newBuilder().connectTimeout(Duration.ofMinutes(5)).build().connectTimeout())
+                .contains(Duration.ofMillis(500));
+        assertThat(HttpClient.newBuilder().connectTimeout(Duration.ofMillis(100)).build().connectTimeout())
+                .contains(Duration.ofMillis(100));
+    }
+
+    @Test
+    void anApplicationTimeoutShorterThanOursIsKept() throws Exception {
+        upstream.otherwise(Fault.slowHead(Duration.ofSeconds(2)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(upstream.url("/s"))).timeout(Duration.ofMillis(200)).build();
+        long start = System.nanoTime();
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
+
+        assertThat(thrown).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_500L);
+        assertThat(Collector.clientSpans(upstream.port(), 3))
+                .extracting(s -> s.longAttr("upstreamguard.timeout.read_ms")).containsOnly(200L);
+    }
+
+    @Test
+    void concurrentCallsEachGetTheirOwnRetries() throws Exception {
+        // 20 transient failures spread over 50 concurrent calls: every call still succeeds
+        for (int i = 0; i < 20; i++) {
+            upstream.enqueue(Fault.status(503));
+        }
+        upstream.otherwise(Fault.ok("ok"));
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                results.add(pool.submit(() -> client.send(get("/p"), HttpResponse.BodyHandlers.ofString()).statusCode()));
+            }
+            for (Future<Integer> r : results) {
+                assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(upstream.hits()).isEqualTo(70);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.upstreamguard.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+
+/** {@code java.net.HttpURLConnection}, as most code uses it. */
+final class UrlConnectionDriver implements ClientDriver {
+
+    @Override
+    public Reply call(String method, String url, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        c.setRequestMethod(method);
+        if (body != null) {
+            c.setDoOutput(true);
+            c.setRequestProperty("Content-Type", "text/plain");
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = c.getResponseCode();
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String text = "";
+        if (in != null) {
+            try (in) {
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+                in.transferTo(buffer);
+                text = buffer.toString(StandardCharsets.UTF_8);
+            }
+        }
+        return new Reply(status, text, c.getHeaderFields());
+    }
+
+    @Override
+    public Class<? extends Throwable> readTimeoutType() {
+        return SocketTimeoutException.class;
+    }
+
+    @Override
+    public Class<? extends Throwable> connectTimeoutType() {
+        return SocketTimeoutException.class;
+    }
+}
