@@ -1,0 +1,124 @@
+package dev.upstreamguard.filter;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The SERVER span of one request, either started by the filter ({@linkplain #owned owned}: the filter
+ * sets the HTTP attributes and ends it) or made by another instrumentation ({@linkplain #adopted adopted}:
+ * the filter only adds what it knows about an upstream failure). Thread-safe: the failure may be recorded
+ * on a container thread while the request is being completed on another.
+ */
+final class ServerSpan {
+  static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
+  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<String> FAILED_DEPENDENCY = AttributeKey.stringKey("upstreamguard.failed.dependency");
+  static final AttributeKey<String> FAILURE = AttributeKey.stringKey("upstreamguard.failure");
+  static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("upstreamguard.attempts");
+  static final String UPSTREAM_FAILURE_EVENT = "upstreamguard.upstream_failure";
+
+  private final Span span;
+  private final boolean owned;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile boolean errorRecorded;
+
+  private ServerSpan(Span span, boolean owned) {
+    this.span = span;
+    this.owned = owned;
+  }
+
+  static ServerSpan owned(Span span) {
+    return new ServerSpan(span, true);
+  }
+
+  static ServerSpan adopted(Span span) {
+    return new ServerSpan(span, false);
+  }
+
+  Scope makeCurrent() {
+    return span.makeCurrent();
+  }
+
+  /**
+   * The trace id to show to the client, or {@code null} when no SDK records this request. Without an SDK
+   * the API hands back the caller's (remote) span context or an invalid one; neither names a span of ours.
+   */
+  String traceId() {
+    SpanContext context = span.getSpanContext();
+    return context.isValid() && !context.isRemote() ? context.getTraceId() : null;
+  }
+
+  /** The W3C Trace Context Level 2 {@code traceresponse} header value, or {@code null} as for {@link #traceId}. */
+  String traceResponse() {
+    SpanContext context = span.getSpanContext();
+    if (!context.isValid() || context.isRemote()) {
+      return null;
+    }
+    return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+  }
+
+  /**
+   * Records an upstream failure: status ERROR, {@code error.type}, the {@code upstreamguard.*} attributes and
+   * an {@code upstreamguard.upstream_failure} event carrying them.
+   *
+   * @param responseStatus the status the filter answered with, or {@code 0} when the response was already
+   *     committed and is left as it is
+   */
+  void recordUpstreamFailure(UpstreamFailure failure, Throwable exception, int responseStatus) {
+    AttributesBuilder attributes = Attributes.builder().put(FAILURE, failure.kind().value());
+    String dependency = failure.dependencyOrAddress();
+    if (dependency != null) {
+      attributes.put(FAILED_DEPENDENCY, dependency);
+    }
+    if (failure.attempts() > 0) {
+      attributes.put(ATTEMPTS, (long) failure.attempts());
+    }
+    String errorType = failure.exceptionType() != null ? failure.exceptionType() : failure.kind().value();
+    attributes.put(ERROR_TYPE, errorType);
+    Attributes recorded = attributes.build();
+
+    errorRecorded = true;
+    span.setAllAttributes(recorded);
+    span.setStatus(StatusCode.ERROR, "upstream " + failure.kind().value());
+    span.addEvent(UPSTREAM_FAILURE_EVENT, recorded);
+    if (exception != null && (owned || responseStatus > 0)) {
+      // On an adopted span, a rethrown exception is recorded by the span's owner: do not record it twice.
+      span.recordException(exception);
+    }
+    if (owned && responseStatus > 0) {
+      span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus);
+    }
+  }
+
+  /** Records an application error (not an upstream failure) on a span the filter owns, as HTTP semantic conventions ask. */
+  void recordApplicationError(Throwable exception) {
+    if (!owned) {
+      return; // the instrumentation that owns the span records its own errors
+    }
+    errorRecorded = true;
+    span.setAttribute(ERROR_TYPE, exception.getClass().getName());
+    span.setStatus(StatusCode.ERROR);
+    span.recordException(exception);
+  }
+
+  /** Ends a span the filter owns, once; an adopted span is left to its owner. */
+  void end(int responseStatus) {
+    if (!owned || !ended.compareAndSet(false, true)) {
+      return;
+    }
+    if (responseStatus > 0) {
+      span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus);
+      if (responseStatus >= 500 && !errorRecorded) {
+        span.setAttribute(ERROR_TYPE, Integer.toString(responseStatus));
+        span.setStatus(StatusCode.ERROR);
+      }
+    }
+    span.end();
+  }
+}

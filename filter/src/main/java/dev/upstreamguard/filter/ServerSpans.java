@@ -1,0 +1,122 @@
+package dev.upstreamguard.filter;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerBuilder;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Set;
+
+/**
+ * Starts the SERVER span of a request, or adopts the one another instrumentation already made current.
+ * Thread-safe.
+ *
+ * <p>The {@link OpenTelemetry} instance is looked up per request: the servlet context attribute {@value
+ * #OPEN_TELEMETRY_ATTRIBUTE} when the application set one, else {@link GlobalOpenTelemetry#getOrNoop()},
+ * which does not lock the global instance against a later {@code GlobalOpenTelemetry.set}.
+ */
+final class ServerSpans {
+  static final String OPEN_TELEMETRY_ATTRIBUTE = "io.opentelemetry.api.OpenTelemetry";
+  static final String INSTRUMENTATION_NAME = "dev.upstreamguard.filter";
+
+  static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
+  static final AttributeKey<String> HTTP_REQUEST_METHOD_ORIGINAL = AttributeKey.stringKey("http.request.method_original");
+  static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+  static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+  static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+  static final AttributeKey<String> USER_AGENT_ORIGINAL = AttributeKey.stringKey("user_agent.original");
+
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  private volatile TracerForInstance cached;
+
+  ServerSpan startOrAdopt(HttpServletRequest request) {
+    Span current = Span.current();
+    if (current.getSpanContext().isValid()) {
+      // The API cannot tell a span's kind: a valid current span means another instrumentation made one.
+      return ServerSpan.adopted(current);
+    }
+    OpenTelemetry openTelemetry = openTelemetry(request.getServletContext());
+    Context parent = propagator(openTelemetry).extract(Context.current(), request, RequestHeaders.INSTANCE);
+    String method = request.getMethod();
+    boolean knownMethod = method != null && KNOWN_METHODS.contains(method);
+    SpanBuilder builder =
+        tracer(openTelemetry)
+            .spanBuilder(knownMethod ? method : "HTTP")
+            .setSpanKind(SpanKind.SERVER)
+            .setParent(parent)
+            .setAttribute(HTTP_REQUEST_METHOD, knownMethod ? method : "_OTHER")
+            .setAttribute(URL_PATH, request.getRequestURI())
+            .setAttribute(URL_SCHEME, request.getScheme())
+            .setAttribute(SERVER_ADDRESS, request.getServerName())
+            .setAttribute(SERVER_PORT, (long) request.getServerPort())
+            .setAttribute(CLIENT_ADDRESS, request.getRemoteAddr());
+    if (!knownMethod && method != null) {
+      builder.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, method);
+    }
+    String userAgent = request.getHeader("User-Agent");
+    if (userAgent != null) {
+      builder.setAttribute(USER_AGENT_ORIGINAL, userAgent);
+    }
+    return ServerSpan.owned(builder.startSpan());
+  }
+
+  private static OpenTelemetry openTelemetry(ServletContext servletContext) {
+    Object fromContext = servletContext == null ? null : servletContext.getAttribute(OPEN_TELEMETRY_ATTRIBUTE);
+    if (fromContext instanceof OpenTelemetry) {
+      return (OpenTelemetry) fromContext;
+    }
+    return GlobalOpenTelemetry.getOrNoop();
+  }
+
+  private static TextMapPropagator propagator(OpenTelemetry openTelemetry) {
+    TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    // No propagator configured (the no-op instance): still continue a W3C trace the caller started.
+    return propagator.fields().isEmpty() ? W3CTraceContextPropagator.getInstance() : propagator;
+  }
+
+  private Tracer tracer(OpenTelemetry openTelemetry) {
+    TracerForInstance tracer = cached;
+    if (tracer == null || tracer.openTelemetry != openTelemetry) {
+      TracerBuilder builder = openTelemetry.tracerBuilder(INSTRUMENTATION_NAME);
+      String version = ServerSpans.class.getPackage().getImplementationVersion();
+      if (version != null) {
+        builder.setInstrumentationVersion(version);
+      }
+      tracer = new TracerForInstance(openTelemetry, builder.build());
+      cached = tracer;
+    }
+    return tracer.tracer;
+  }
+
+  private static final class TracerForInstance {
+    final OpenTelemetry openTelemetry;
+    final Tracer tracer;
+
+    TracerForInstance(OpenTelemetry openTelemetry, Tracer tracer) {
+      this.openTelemetry = openTelemetry;
+      this.tracer = tracer;
+    }
+  }
+
+  private enum RequestHeaders implements TextMapGetter<HttpServletRequest> {
+    INSTANCE;
+
+    @Override
+    public String get(HttpServletRequest request, String key) {
+      return request == null ? null : request.getHeader(key);
+    }
+  }
+}

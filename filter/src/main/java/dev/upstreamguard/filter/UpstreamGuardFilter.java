@@ -1,0 +1,196 @@
+package dev.upstreamguard.filter;
+
+import io.opentelemetry.context.Scope;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+
+/**
+ * Turns an unhandled upstream failure into a clean {@code 502 Bad Gateway} (or {@code 504 Gateway Timeout})
+ * {@code application/problem+json} response, and records which dependency failed on the request's
+ * OpenTelemetry SERVER span.
+ *
+ * <p>An exception escaping the filter chain is an upstream failure when its cause chain holds a known
+ * upstream failure type ({@code ConnectException}, {@code SocketTimeoutException}, {@code
+ * UnknownHostException}, connection resets, their Apache HttpClient and OkHttp equivalents, Spring's {@code
+ * ResourceAccessException}, ...) or a type named in {@code upstream-exceptions}. Types are matched by name,
+ * so no client library needs to be on the class path. The application's own bugs and the downstream client
+ * going away (Jetty's {@code EofException}, Tomcat's {@code ClientAbortException}) pass through untouched.
+ * A response that is already committed is never rewritten: the failure is recorded and rethrown.
+ *
+ * <p>Init-params, all optional:
+ *
+ * <dl>
+ *   <dt>{@code failure-status}
+ *   <dd>Status for an upstream failure, 500 to 599. Default {@code 502}.
+ *   <dt>{@code timeout-status}
+ *   <dd>Status for an upstream timeout, 500 to 599. Default {@code 504}.
+ *   <dt>{@code expose-dependency}
+ *   <dd>What the response body may name: {@code name} (the configured logical name of the dependency, when
+ *       one is known), {@code address} (the name and the upstream's {@code host:port}) or {@code none}.
+ *       Default {@code name}.
+ *   <dt>{@code upstream-exceptions}
+ *   <dd>Comma-separated fully qualified exception class names (subclasses included) that also count as
+ *       upstream failures. Default empty.
+ * </dl>
+ *
+ * <p>An invalid or unknown init-param fails {@link #init}, naming the parameter, the value and what was
+ * expected.
+ *
+ * <p>Spans: if a valid span is current when the filter runs, another instrumentation made the server
+ * span and the filter only adds the failure to it; otherwise the filter starts a SERVER span, continuing
+ * the caller's W3C {@code traceparent}. The {@code OpenTelemetry} instance is the servlet context attribute
+ * {@code io.opentelemetry.api.OpenTelemetry} when set, else {@code GlobalOpenTelemetry}. Without an SDK the
+ * responses are the same, minus {@code traceId} and {@code traceresponse}.
+ *
+ * <p>Declare it with {@code <async-supported>true</async-supported>}. Failures of asynchronous requests
+ * are answered through an {@code AsyncListener} and, when the mapping includes them, on async and error
+ * dispatches; applications that rethrow failures on an {@code AsyncContext.dispatch()} should map the
+ * filter with {@code <dispatcher>ASYNC</dispatcher>} as well, since containers do not reliably report
+ * those to listeners. Each request's failure is decided once. Thread-safe.
+ */
+public class UpstreamGuardFilter implements Filter {
+  private final UpstreamFailureClassifier preferredClassifier;
+  private final ServerSpans spans = new ServerSpans();
+  private volatile UpstreamFailureHandler handler;
+
+  /** The filter as declared in {@code web.xml}: failures are classified from their exception chain. */
+  public UpstreamGuardFilter() {
+    this(null);
+  }
+
+  /**
+   * A filter for programmatic registration that asks {@code classifier} first and falls back to the
+   * exception chain when it returns {@code null}.
+   *
+   * @param classifier a classifier that knows more than the exceptions (for example which dependency
+   *     failed), or {@code null}
+   */
+  public UpstreamGuardFilter(UpstreamFailureClassifier classifier) {
+    this.preferredClassifier = classifier;
+    this.handler = new UpstreamFailureHandler(FilterSettings.defaults(), classifier);
+  }
+
+  @Override
+  public void init(FilterConfig config) throws ServletException {
+    FilterSettings settings;
+    try {
+      settings = FilterSettings.parse(
+          Collections.list(config.getInitParameterNames()), config::getInitParameter);
+    } catch (IllegalArgumentException e) {
+      throw new ServletException("Filter \"" + config.getFilterName() + "\" (" + getClass().getName() + "): "
+          + e.getMessage());
+    }
+    handler = new UpstreamFailureHandler(settings, preferredClassifier);
+  }
+
+  @Override
+  public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(servletRequest instanceof HttpServletRequest) || !(servletResponse instanceof HttpServletResponse)) {
+      chain.doFilter(servletRequest, servletResponse);
+      return;
+    }
+    HttpServletRequest request = (HttpServletRequest) servletRequest;
+    HttpServletResponse response = (HttpServletResponse) servletResponse;
+    GuardedRequest guarded = GuardedRequest.of(request);
+    DispatcherType dispatch = request.getDispatcherType();
+    if (guarded != null) {
+      if (dispatch == DispatcherType.ASYNC) {
+        asyncDispatch(guarded, request, response, chain);
+      } else if (dispatch == DispatcherType.ERROR) {
+        errorDispatch(guarded, request, response, chain);
+      } else {
+        chain.doFilter(request, response); // a forward or include inside a request we already guard
+      }
+    } else if (dispatch == DispatcherType.ERROR || dispatch == DispatcherType.ASYNC) {
+      chain.doFilter(request, response); // a request we did not see start: not ours to trace or answer
+    } else {
+      requestDispatch(request, response, chain);
+    }
+  }
+
+  @SuppressWarnings("try") // the scope is only held open
+  private void requestDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    UpstreamFailureHandler handler = this.handler;
+    GuardedRequest guarded = new GuardedRequest(request, response, spans.startOrAdopt(request), handler);
+    request.setAttribute(GuardedRequest.ATTRIBUTE, guarded);
+    boolean answered = false;
+    Throwable escaped = null;
+    try (Scope ignored = guarded.span().makeCurrent()) {
+      chain.doFilter(request, response);
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      answered = handler.handle(guarded, e);
+      if (!answered) {
+        escaped = e;
+        throw e;
+      }
+      completeIfAsync(request);
+    } finally {
+      if (!answered && request.isAsyncStarted()) {
+        guarded.listenTo(request.getAsyncContext());
+      } else if (escaped != null && !response.isCommitted() && !ClientAbort.isClientAbort(escaped)) {
+        guarded.span().end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR); // what the container will send
+      } else {
+        guarded.end();
+      }
+    }
+  }
+
+  /** An {@code AsyncContext.dispatch()} of a request we guard: answer an upstream failure it throws. */
+  @SuppressWarnings("try") // the scope is only held open
+  private void asyncDispatch(
+      GuardedRequest guarded, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    boolean answered = false;
+    try (Scope ignored = guarded.span().makeCurrent()) {
+      chain.doFilter(request, response);
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      answered = handler.handle(guarded, e);
+      if (!answered) {
+        throw e;
+      }
+      completeIfAsync(request);
+    } finally {
+      if (!answered && request.isAsyncStarted()) {
+        guarded.listenTo(request.getAsyncContext());
+      }
+    }
+  }
+
+  /**
+   * An error dispatch of a request we guard. If its failure was not decided yet (it reached the container
+   * without passing the filter or its listener), an upstream failure is answered here instead of the
+   * error page.
+   */
+  private void errorDispatch(
+      GuardedRequest guarded, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Object error = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    if (error instanceof Throwable && handler.handle(guarded, (Throwable) error)) {
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+
+  private static void completeIfAsync(HttpServletRequest request) {
+    if (request.isAsyncStarted()) {
+      request.getAsyncContext().complete();
+    }
+  }
+
+  @Override
+  public void destroy() {
+    // Nothing to release: the filter holds no threads, connections or SDK of its own.
+  }
+}
