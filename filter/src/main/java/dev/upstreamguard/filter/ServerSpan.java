@@ -25,6 +25,8 @@ final class ServerSpan {
 
   private final Span span;
   private final boolean owned;
+  private volatile AgentLink agent;
+  private volatile Object agentScope;
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean errorRecorded;
 
@@ -41,8 +43,36 @@ final class ServerSpan {
     return new ServerSpan(span, false);
   }
 
+  /** Shares this request with the agent through {@code scope} (null: the agent does not take part). */
+  ServerSpan linkedTo(AgentLink agent, Object scope) {
+    if (scope != null) {
+      this.agent = agent;
+      this.agentScope = scope;
+    }
+    return this;
+  }
+
+  /** The agent's record of this request, or null without the agent. */
+  Object agentScope() {
+    return agentScope;
+  }
+
+  AgentLink agent() {
+    return agent;
+  }
+
+  /** Makes the span current, and the request's agent scope too so the agent's calls join its trace. */
   Scope makeCurrent() {
-    return span.makeCurrent();
+    Scope scope = span.makeCurrent();
+    AgentLink link = agent;
+    if (link == null) {
+      return scope;
+    }
+    Object token = link.attach(agentScope);
+    return () -> {
+      link.detach(token);
+      scope.close();
+    };
   }
 
   /**
@@ -87,10 +117,8 @@ final class ServerSpan {
     span.setAllAttributes(recorded);
     span.setStatus(StatusCode.ERROR, "upstream " + failure.kind().value());
     span.addEvent(UPSTREAM_FAILURE_EVENT, recorded);
-    if (exception != null && (owned || responseStatus > 0)) {
-      // On an adopted span, a rethrown exception is recorded by the span's owner: do not record it twice.
-      span.recordException(exception);
-    }
+    // No recordException: its message and stack trace could carry URLs with credentials or internal
+    // addresses. error.type names the exception class.
     if (owned && responseStatus > 0) {
       span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus);
     }
@@ -104,7 +132,6 @@ final class ServerSpan {
     errorRecorded = true;
     span.setAttribute(ERROR_TYPE, exception.getClass().getName());
     span.setStatus(StatusCode.ERROR);
-    span.recordException(exception);
   }
 
   /** Ends a span the filter owns, once; an adopted span is left to its owner. */

@@ -5,6 +5,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TracerBuilder;
@@ -14,6 +15,8 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,10 +46,11 @@ final class ServerSpans {
   private volatile TracerForInstance cached;
 
   ServerSpan startOrAdopt(HttpServletRequest request) {
+    AgentLink agent = AgentLink.find();
     Span current = Span.current();
     if (current.getSpanContext().isValid()) {
       // The API cannot tell a span's kind: a valid current span means another instrumentation made one.
-      return ServerSpan.adopted(current);
+      return linked(ServerSpan.adopted(current), agent, current);
     }
     OpenTelemetry openTelemetry = openTelemetry(request.getServletContext());
     Context parent = propagator(openTelemetry).extract(Context.current(), request, RequestHeaders.INSTANCE);
@@ -70,7 +74,45 @@ final class ServerSpans {
     if (userAgent != null) {
       builder.setAttribute(USER_AGENT_ORIGINAL, userAgent);
     }
-    return ServerSpan.owned(builder.startSpan());
+    Span span = builder.startSpan();
+    SpanContext context = span.getSpanContext();
+    if (agent != null && (!context.isValid() || context.isRemote())) {
+      // No SDK in the application: the agent's SDK records the server span, so the trace is still whole.
+      ServerSpan agentSpan = agentMade(agent, request, knownMethod ? method : "HTTP");
+      if (agentSpan != null) {
+        return agentSpan;
+      }
+    }
+    return linked(ServerSpan.owned(span), agent, span);
+  }
+
+  /** Shares the span's context with the agent, whose CLIENT spans then become its children. */
+  private static ServerSpan linked(ServerSpan serverSpan, AgentLink agent, Span span) {
+    SpanContext c = span.getSpanContext();
+    if (agent == null || !c.isValid()) {
+      return serverSpan;
+    }
+    String traceparent = "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
+    String tracestate = c.getTraceState().isEmpty() ? null : W3CTraceState.encode(c.getTraceState());
+    return serverSpan.linkedTo(agent, agent.open(traceparent, tracestate));
+  }
+
+  private static ServerSpan agentMade(AgentLink agent, HttpServletRequest request, String name) {
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    attributes.put(HTTP_REQUEST_METHOD.getKey(), name.equals("HTTP") ? "_OTHER" : name);
+    attributes.put(URL_PATH.getKey(), request.getRequestURI());
+    attributes.put(URL_SCHEME.getKey(), request.getScheme());
+    attributes.put(SERVER_ADDRESS.getKey(), request.getServerName());
+    attributes.put(SERVER_PORT.getKey(), (long) request.getServerPort());
+    attributes.put(CLIENT_ADDRESS.getKey(), request.getRemoteAddr());
+    String userAgent = request.getHeader("User-Agent");
+    if (userAgent != null) {
+      attributes.put(USER_AGENT_ORIGINAL.getKey(), userAgent);
+    }
+    Object scope = agent.openWithServerSpan(name, attributes, request.getHeader("traceparent"),
+        request.getHeader("tracestate"));
+    AgentServerSpan span = scope == null ? null : AgentServerSpan.of(agent, scope);
+    return span == null ? null : ServerSpan.owned(span).linkedTo(agent, scope);
   }
 
   private static OpenTelemetry openTelemetry(ServletContext servletContext) {

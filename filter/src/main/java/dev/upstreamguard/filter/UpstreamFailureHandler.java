@@ -39,7 +39,10 @@ final class UpstreamFailureHandler {
       return false;
     }
     HttpServletRequest request = guarded.request();
-    UpstreamFailure upstream = classify(failure, request);
+    UpstreamFailure upstream = AgentFailures.recorded(guarded.span(), failure);
+    if (upstream == null) {
+      upstream = classify(failure, request);
+    }
     ServerSpan span = guarded.span();
     if (upstream == null) {
       span.recordApplicationError(failure);

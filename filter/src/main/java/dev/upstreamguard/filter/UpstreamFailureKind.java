@@ -35,6 +35,16 @@ public enum UpstreamFailureKind {
     return value;
   }
 
+  /** The kind with this {@link #value()}, or {@code null}. */
+  public static UpstreamFailureKind fromValue(String value) {
+    for (UpstreamFailureKind kind : values()) {
+      if (kind.value.equals(value)) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
   @Override
   public String toString() {
     return value;

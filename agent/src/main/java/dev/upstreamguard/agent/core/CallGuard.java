@@ -283,6 +283,7 @@ public final class CallGuard {
             // Observe mode records what it would have done; the only attempt is the last.
             Outcome outcome = retry ? Outcome.EXHAUSTED : decision.outcome;
             currentSpan.end(status, error, failure, outcome, retry);
+            trace.callEnded(failure, outcome, attempts, status);
             return -1;
         }
 

@@ -13,6 +13,14 @@ public interface CallObserver {
     interface CallTrace {
         /** Starts the span of one physical attempt. */
         AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis);
+
+        /**
+         * Called once when the call stops, after its last attempt's span ended.
+         *
+         * @param failure how the last attempt failed, or null when it succeeded
+         * @param status  the last response status, or -1
+         */
+        default void callEnded(FailureKind failure, Outcome outcome, int attempts, int status) {}
     }
 
     /** The span of one physical attempt; {@link #end} is called exactly once. */

@@ -13,6 +13,7 @@ import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.Clock;
 import dev.upstreamguard.agent.core.GuardPolicy;
+import dev.upstreamguard.agent.core.RequestRecording;
 import dev.upstreamguard.agent.core.Sleeper;
 import dev.upstreamguard.agent.instrumentation.jdkhttpclient.HttpClientAdvice;
 import dev.upstreamguard.agent.instrumentation.jdkhttpclient.JdkHttpClientHooks;
@@ -20,7 +21,6 @@ import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionAdvice
 import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionHooksImpl;
 import dev.upstreamguard.agent.telemetry.Telemetry;
 import dev.upstreamguard.bootstrap.Bridge;
-import io.opentelemetry.context.Context;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
@@ -37,7 +37,7 @@ public final class AgentInstaller {
 
     public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
         DeferredCallObserver observer = new DeferredCallObserver();
-        CallGuard guard = new CallGuard(config.newResolver(), observer, config.enforce(), Clock.SYSTEM,
+        CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(observer), config.enforce(), Clock.SYSTEM,
                 Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
         JdkHttpClientHooks httpClientHooks = new JdkHttpClientHooks(guard, maxConnectTimeout(config));
         Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
@@ -46,7 +46,7 @@ public final class AgentInstaller {
 
         if (config.tracingEnabled()) {
             // The SDK builds its exporter's HttpClient here: the hooks learn it is the agent's own.
-            httpClientHooks.buildInternalClients(() -> observer.delegateTo(Telemetry.start(version, Context::current)));
+            httpClientHooks.buildInternalClients(() -> observer.delegateTo(Telemetry.start(version)));
         }
     }
 

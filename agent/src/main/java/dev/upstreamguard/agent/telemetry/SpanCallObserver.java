@@ -98,6 +98,22 @@ public final class SpanCallObserver implements CallObserver {
         }
     }
 
+    /** The W3C tracestate of a span context, or null when it is empty. */
+    static String tracestate(SpanContext context) {
+        TraceState state = context.getTraceState();
+        if (state.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        state.forEach((k, v) -> {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(k).append('=').append(v);
+        });
+        return sb.toString();
+    }
+
     private static final class SpanAttemptTrace implements AttemptTrace {
         private final Span span;
 
@@ -116,18 +132,7 @@ public final class SpanCallObserver implements CallObserver {
 
         @Override
         public String tracestate() {
-            TraceState state = span.getSpanContext().getTraceState();
-            if (state.isEmpty()) {
-                return null;
-            }
-            StringBuilder sb = new StringBuilder();
-            state.forEach((k, v) -> {
-                if (sb.length() > 0) {
-                    sb.append(',');
-                }
-                sb.append(k).append('=').append(v);
-            });
-            return sb.toString();
+            return SpanCallObserver.tracestate(span.getSpanContext());
         }
 
         @Override

@@ -3,10 +3,10 @@ package dev.upstreamguard.agent.telemetry;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallObserver;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.Context;
+import dev.upstreamguard.bootstrap.RequestBridge;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -28,16 +28,19 @@ public final class Telemetry {
 
     /** The SDK's logger root; in the agent jar the shade plugin relocates this string with the classes. */
     private static final String SHADED_OTEL_LOGGER = "io.opentelemetry";
+    /** The console exporter logs each span at INFO through this logger (relocated likewise). */
+    private static final String CONSOLE_EXPORTER_LOGGER = "io.opentelemetry.exporter.logging";
     /** Held so the logger (and its settings) is not collected. */
     private static Logger sdkLogger;
 
     private Telemetry() {}
 
     /**
-     * Builds the SDK; on any failure logs one line and returns {@link CallObserver#NOOP} so the agent
+     * Builds the SDK, installs the filter's server-span hooks and returns the observer that makes the
+     * attempt spans; on any failure logs one line and returns {@link CallObserver#NOOP} so the agent
      * still guards calls without spans.
      */
-    public static CallObserver start(String agentVersion, Supplier<Context> parents) {
+    public static CallObserver start(String agentVersion) {
         routeSdkLogging();
         try {
             OpenTelemetry sdk = AutoConfiguredOpenTelemetrySdk.builder()
@@ -45,7 +48,9 @@ public final class Telemetry {
                     .setServiceClassLoader(Telemetry.class.getClassLoader())
                     .build()
                     .getOpenTelemetrySdk();
-            return new SpanCallObserver(sdk.getTracer("dev.upstreamguard.agent", agentVersion), parents);
+            Tracer tracer = sdk.getTracer("dev.upstreamguard.agent", agentVersion);
+            RequestBridge.installServerSpans(new AgentServerSpans(tracer));
+            return new SpanCallObserver(tracer, ParentContexts::current);
         } catch (RuntimeException | LinkageError e) {
             AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); calls are guarded without spans");
@@ -63,11 +68,17 @@ public final class Telemetry {
         logger.addHandler(new Handler() {
             @Override
             public void publish(LogRecord record) {
+                String message = record.getMessage() == null ? "" : record.getMessage();
+                if (record.getLoggerName() != null && record.getLoggerName().startsWith(CONSOLE_EXPORTER_LOGGER)) {
+                    System.err.println(message); // otel.traces.exporter=console: printing spans is its job
+                    return;
+                }
                 if (record.getLevel().intValue() < Level.WARNING.intValue()) {
                     return;
                 }
-                String message = record.getMessage() == null ? "" : record.getMessage();
-                String key = record.getLoggerName() + '|' + message.substring(0, Math.min(40, message.length()));
+                // one line per kind of message: "Failed to export 2 spans" and "... 3 spans" are the same kind
+                String shape = message.replaceAll("[0-9]+", "#");
+                String key = record.getLoggerName() + '|' + shape.substring(0, Math.min(60, shape.length()));
                 AgentLog.warnOnce(key, "OpenTelemetry: " + oneLine(message)
                         + " (repeats of this message are not shown)");
             }

@@ -1,0 +1,92 @@
+package dev.upstreamguard.bootstrap;
+
+import java.util.Map;
+
+/**
+ * The request-scoped link between the servlet filter and the agent, across class loaders: the filter
+ * finds this class on the bootstrap class path (JDK types only) and calls it reflectively; the agent
+ * reads the current scope to parent its CLIENT spans and records each guarded call into it.
+ *
+ * <p>Thread-safe. The current scope is per thread; the filter attaches it around the work of the
+ * request on each thread that does it (the request thread, async dispatches).
+ */
+public final class RequestBridge {
+
+    private static final ThreadLocal<RequestScope> CURRENT = new ThreadLocal<>();
+    private static volatile ServerSpanHooks serverSpanHooks;
+
+    private RequestBridge() {}
+
+    public static void installServerSpans(ServerSpanHooks hooks) {
+        serverSpanHooks = hooks;
+    }
+
+    // ---- for the filter ----
+
+    /** True when the agent is running in enforce or observe mode (its hooks are installed). */
+    public static boolean agentActive() {
+        return Bridge.httpClient() != null || Bridge.urlConnection() != null;
+    }
+
+    /** A scope whose calls continue a server span the filter made itself (or null ids: no tracing). */
+    public static Object open(String traceparent, String tracestate) {
+        return new RequestScope(traceparent, tracestate, null);
+    }
+
+    /**
+     * A scope with a SERVER span made by the agent; null when the agent does not trace.
+     *
+     * @param attributes String, Long, Boolean or Double values
+     */
+    public static Object openWithServerSpan(String name, Map<String, Object> attributes, String incomingTraceparent,
+                                            String incomingTracestate) {
+        ServerSpanHooks hooks = serverSpanHooks;
+        if (hooks == null) {
+            return null;
+        }
+        Object[] started = hooks.start(name, attributes, incomingTraceparent, incomingTracestate);
+        return started == null ? null : new RequestScope((String) started[1], (String) started[2], started[0]);
+    }
+
+    /** Makes {@code scope} current on this thread; returns what was current, for {@link #detach}. */
+    public static Object attach(Object scope) {
+        RequestScope previous = CURRENT.get();
+        CURRENT.set((RequestScope) scope);
+        return previous;
+    }
+
+    /** Restores what {@link #attach} returned. */
+    public static void detach(Object previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set((RequestScope) previous);
+        }
+    }
+
+    public static String traceparent(Object scope) {
+        return ((RequestScope) scope).traceparent();
+    }
+
+    /** The most recent guarded call on this request that ended in failure, or null. */
+    public static Map<String, Object> lastFailure(Object scope) {
+        return ((RequestScope) scope).lastFailure();
+    }
+
+    /** Ends the agent-made server span of {@code scope}, if it has one. */
+    public static void endServerSpan(Object scope, Map<String, Object> attributes, String errorType, String eventName,
+                                     Map<String, Object> eventAttributes) {
+        ServerSpanHooks hooks = serverSpanHooks;
+        Object span = ((RequestScope) scope).serverSpan();
+        if (hooks != null && span != null) {
+            hooks.end(span, attributes, errorType, eventName, eventAttributes);
+        }
+    }
+
+    // ---- for the agent ----
+
+    /** The scope of the request this thread works for, or null. */
+    public static RequestScope current() {
+        return CURRENT.get();
+    }
+}
