@@ -1,5 +1,7 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.testing.Ports;
+
 import static dev.upstreamguard.filter.SynchronousFailuresTest.assertNoUpstreamFailure;
 import static dev.upstreamguard.filter.SynchronousFailuresTest.assertUpstreamFailureSpan;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +46,7 @@ class AsyncFailuresTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    refusedUrl = "http://127.0.0.1:" + LoopbackUpstream.refusedPort() + "/pricing";
+    refusedUrl = "http://127.0.0.1:" + Ports.refusedPort() + "/pricing";
     jetty = new GuardedJetty();
     jetty.context("/request-only", Map.of(), spans.sdk, servlets());
     jetty.context("/all-dispatches", new UpstreamGuardFilter(), Map.of(), spans.sdk, servlets(),

@@ -1,5 +1,9 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.testing.Fault;
+import dev.upstreamguard.testing.FaultyUpstream;
+import dev.upstreamguard.testing.Ports;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.api.common.AttributeKey;
@@ -29,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /** Synchronous servlets behind the filter in a real Jetty, over real HTTP, with real loopback upstreams. */
 class SynchronousFailuresTest {
   private static final Spans spans = new Spans();
-  private static LoopbackUpstream hangingUpstream;
-  private static LoopbackUpstream resettingUpstream;
+  private static FaultyUpstream hangingUpstream;
+  private static FaultyUpstream resettingUpstream;
   private static String refusedUrl;
   private static GuardedJetty jetty;
   private final CapturedLog log = new CapturedLog();
@@ -46,9 +50,9 @@ class SynchronousFailuresTest {
 
   @BeforeAll
   static void startServer() throws Exception {
-    hangingUpstream = LoopbackUpstream.neverAnswering();
-    resettingUpstream = LoopbackUpstream.resetting();
-    refusedUrl = "http://127.0.0.1:" + LoopbackUpstream.refusedPort() + "/inventory/42";
+    hangingUpstream = FaultyUpstream.start().otherwise(Fault.hangHead());
+    resettingUpstream = FaultyUpstream.start().otherwise(Fault.resetBeforeHead());
+    refusedUrl = "http://127.0.0.1:" + Ports.refusedPort() + "/inventory/42";
     jetty = new GuardedJetty();
     jetty.context("/app", Map.of(), spans.sdk, servlets());
     jetty.context("/timeout502", Map.of("timeout-status", "502"), spans.sdk, servlets());

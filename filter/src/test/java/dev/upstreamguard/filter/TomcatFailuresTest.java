@@ -1,5 +1,7 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.testing.Ports;
+
 import static dev.upstreamguard.filter.SynchronousFailuresTest.assertNoUpstreamFailure;
 import static dev.upstreamguard.filter.SynchronousFailuresTest.assertUpstreamFailureSpan;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +54,7 @@ class TomcatFailuresTest {
 
   @BeforeAll
   static void startTomcat(@TempDir Path baseDir) throws Exception {
-    refusedUrl = "http://127.0.0.1:" + LoopbackUpstream.refusedPort() + "/inventory";
+    refusedUrl = "http://127.0.0.1:" + Ports.refusedPort() + "/inventory";
     tomcat = new Tomcat();
     tomcat.setBaseDir(baseDir.toString());
     Connector connector = new Connector();
