@@ -24,7 +24,9 @@ public final class Fault {
     CLOSE,
     HANG,
     STALL,
-    DRIBBLE
+    DRIBBLE,
+    RAW_THEN_HANG,
+    RAW_THEN_CLOSE
   }
 
   final Kind kind;
@@ -95,6 +97,19 @@ public final class Fault {
   /** Reads the request and never answers, until the upstream is closed. */
   public static Fault hangHead() {
     return of(Kind.HANG, 0, "");
+  }
+
+  /**
+   * Writes {@code bytes} (ISO-8859-1) exactly as given, then hangs until the upstream is closed: for a
+   * response head that starts and never finishes.
+   */
+  public static Fault rawThenHang(String bytes) {
+    return of(Kind.RAW_THEN_HANG, 0, bytes);
+  }
+
+  /** Writes {@code bytes} (ISO-8859-1) exactly as given, then closes: for malformed responses. */
+  public static Fault rawThenClose(String bytes) {
+    return of(Kind.RAW_THEN_CLOSE, 0, bytes);
   }
 
   /**

@@ -88,6 +88,14 @@ final class UpstreamConnection implements Runnable {
         return false;
       case DRIBBLE:
         return dribble(out, head.method, fault, keepAlive);
+      case RAW_THEN_HANG:
+      case RAW_THEN_CLOSE:
+        out.write(fault.body.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        if (fault.kind == Fault.Kind.RAW_THEN_HANG) {
+          closed.await();
+        }
+        return false;
       default:
         throw new AssertionError(fault.kind);
     }
