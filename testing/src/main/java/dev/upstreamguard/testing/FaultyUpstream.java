@@ -2,6 +2,7 @@ package dev.upstreamguard.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -69,6 +70,25 @@ public final class FaultyUpstream implements AutoCloseable {
       return new FaultyUpstream(new ServerSocket(0, 50, Loopback.ADDRESS));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind 127.0.0.1:0 for a FaultyUpstream", e);
+    }
+  }
+
+  /**
+   * Starts an upstream on 127.0.0.1 and this port (0 for a free one), with {@code SO_REUSEADDR}: the
+   * way to bring a closed upstream back on the port its clients know.
+   */
+  public static FaultyUpstream start(int port) {
+    ServerSocket socket = null;
+    try {
+      socket = new ServerSocket();
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(Loopback.ADDRESS, port), 50);
+      return new FaultyUpstream(socket);
+    } catch (IOException e) {
+      if (socket != null) {
+        closeQuietly(socket);
+      }
+      throw new UncheckedIOException("cannot bind 127.0.0.1:" + port + " for a FaultyUpstream", e);
     }
   }
 
