@@ -101,23 +101,25 @@ class JdkHttpClientSpecificsIT {
 
     @Test
     void concurrentCallsEachGetTheirOwnRetries() throws Exception {
-        // 20 transient failures spread over 50 concurrent calls: every call still succeeds
-        for (int i = 0; i < 20; i++) {
-            upstream.enqueue(Fault.status(503));
-        }
-        upstream.otherwise(Fault.ok("ok"));
+        // 50 concurrent calls through one client, each to its own upstream that fails once then answers
+        List<FaultyUpstream> upstreams = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                results.add(pool.submit(() -> client.send(get("/p"), HttpResponse.BodyHandlers.ofString()).statusCode()));
+                FaultyUpstream one = FaultyUpstream.start();
+                one.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
+                upstreams.add(one);
+                HttpRequest request = HttpRequest.newBuilder(URI.create(one.url("/p"))).build();
+                results.add(pool.submit(() -> client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()));
             }
             for (Future<Integer> r : results) {
                 assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(200);
             }
+            assertThat(upstreams).allSatisfy(u -> assertThat(u.hits()).isEqualTo(2));
         } finally {
             pool.shutdownNow();
+            upstreams.forEach(FaultyUpstream::close);
         }
-        assertThat(upstream.hits()).isEqualTo(70);
     }
 }
