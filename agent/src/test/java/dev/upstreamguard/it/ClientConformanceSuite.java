@@ -145,7 +145,8 @@ abstract class ClientConformanceSuite {
         assertThat(thrown.getSuppressed()).hasSize(2).allMatch(t -> t instanceof ConnectException);
         List<ReceivedSpan> spans = Collector.clientSpans(port, 3);
         assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
-        assertThat(spans).extracting(s -> s.attr("error.type")).containsOnly("java.net.ConnectException");
+        assertThat(thrown).isInstanceOf(driver().connectRefusedType());
+        assertThat(spans).extracting(s -> s.attr("error.type")).containsOnly(driver().connectRefusedType().getName());
         assertThat(spans.get(2).attr("upstreamguard.outcome")).isEqualTo("exhausted");
     }
 

@@ -26,6 +26,11 @@ interface ClientDriver {
         return java.net.UnknownHostException.class;
     }
 
+    /** The exception class the library throws when the connection is refused (a {@code ConnectException}). */
+    default Class<? extends java.net.ConnectException> connectRefusedType() {
+        return java.net.ConnectException.class;
+    }
+
     /** The exception class the library throws when the connect times out. */
     Class<? extends Throwable> connectTimeoutType();
 }
