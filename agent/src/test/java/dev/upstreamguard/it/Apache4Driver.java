@@ -51,4 +51,14 @@ final class Apache4Driver implements ClientDriver {
     public Class<? extends Throwable> connectTimeoutType() {
         return org.apache.http.conn.ConnectTimeoutException.class;
     }
+
+    @Override
+    public String library() {
+        return "apache4";
+    }
+
+    @Override
+    public Class<?> libraryClass() {
+        return org.apache.http.impl.client.HttpClients.class;
+    }
 }

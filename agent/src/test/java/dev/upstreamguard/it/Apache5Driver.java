@@ -51,4 +51,14 @@ final class Apache5Driver implements ClientDriver {
     public Class<? extends Throwable> connectTimeoutType() {
         return org.apache.hc.client5.http.ConnectTimeoutException.class;
     }
+
+    @Override
+    public String library() {
+        return "apache5";
+    }
+
+    @Override
+    public Class<?> libraryClass() {
+        return org.apache.hc.client5.http.impl.classic.HttpClients.class;
+    }
 }

@@ -85,4 +85,14 @@ final class OkHttpDriver implements ClientDriver {
     public Class<? extends Throwable> connectTimeoutType() {
         return java.net.SocketTimeoutException.class;
     }
+
+    @Override
+    public String library() {
+        return "okhttp";
+    }
+
+    @Override
+    public Class<?> libraryClass() {
+        return okhttp3.OkHttpClient.class;
+    }
 }

@@ -51,10 +51,15 @@ final class GuardExecHandler implements ExecChainHandler {
                     .toLowerCase(Locale.ROOT);
             String host = authority != null ? authority.getHostName() : target.getHostName();
             int port = CallRequest.portOf(scheme, authority != null ? authority.getPort() : target.getPort());
-            String url;
+            // up to 5.3 a request made for a target host stays relative here: complete it from the route
+            String url = null;
             try {
-                url = request.getUri().toString();
+                java.net.URI uri = request.getUri();
+                url = uri.isAbsolute() ? uri.toString() : null;
             } catch (java.net.URISyntaxException e) {
+                // built below
+            }
+            if (url == null) {
                 url = scheme + "://" + host + ':' + port + request.getRequestUri();
             }
             HttpEntity entity = request.getEntity();
