@@ -45,7 +45,7 @@ class Apache5SpecificsIT {
     @SuppressWarnings("deprecation")
     @ParameterizedTest
     @ValueSource(strings = {"request", "request+context", "target+request", "target+request+context",
-            "request+handler", "request+context+handler", "target+request+handler", "target+request+context+handler"})
+            "request+handler", "request+context+handler", "target+request+handler", "target+request+context+handler", "executeOpen"})
     void overload(String overload) throws Exception {
         HttpGet get = new HttpGet(upstream.url("/x"));
         HttpHost target = new HttpHost("http", "127.0.0.1", upstream.port());
@@ -60,6 +60,7 @@ class Apache5SpecificsIT {
             case "request+handler" -> status = client.execute(get, r -> r.getCode());
             case "request+context+handler" -> status = client.execute(get, context, r -> r.getCode());
             case "target+request+handler" -> status = client.execute(target, relative, r -> r.getCode());
+            case "executeOpen" -> status = closeAndCode(client.executeOpen(target, relative, context));
             default -> status = client.execute(target, relative, context, r -> r.getCode());
         }
 

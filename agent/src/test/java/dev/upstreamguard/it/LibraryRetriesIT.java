@@ -79,6 +79,22 @@ class LibraryRetriesIT {
     }
 
     @Test
+    void apache4ServiceUnavailableRetryStrategyGivesWayToOurs() throws Exception {
+        upstream.otherwise(Fault.status(503));
+        try (var client = org.apache.http.impl.client.HttpClients.custom()
+                .setServiceUnavailableRetryStrategy(
+                        new org.apache.http.impl.client.DefaultServiceUnavailableRetryStrategy(5, 10))
+                .build()) {
+            int status = client.execute(new org.apache.http.client.methods.HttpGet(upstream.url("/x")),
+                    response -> response.getStatusLine().getStatusCode());
+
+            assertThat(status).isEqualTo(503);
+        }
+        assertThat(upstream.awaitHits(4, Duration.ofMillis(300))).isFalse();
+        assertThat(upstream.hits()).isEqualTo(3);
+    }
+
+    @Test
     void okHttpRetryOnConnectionFailureSetByTheApplicationIsTurnedOff() throws Exception {
         upstream.otherwise(Fault.resetBeforeHead());
         OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(true).build();

@@ -7,7 +7,8 @@ import org.apache.http.impl.execchain.ClientExecChain;
 
 /**
  * Wraps a client's protocol exec chain in {@link GuardedExecChain} as it is built, and in enforce mode
- * turns off the client's own retries. Loaded beside the application's HttpClient; thread-safe.
+ * turns off the client's own retries (its {@code HttpRequestRetryHandler} and any
+ * {@code ServiceUnavailableRetryStrategy} the application set). Loaded beside the application's HttpClient; thread-safe.
  */
 public final class Apache4Guard implements BiFunction<Object, Object, Object> {
 
@@ -20,7 +21,10 @@ public final class Apache4Guard implements BiFunction<Object, Object, Object> {
     @Override
     public Object apply(Object builder, Object protocolExec) {
         if (guard.enforcing()) {
-            ((HttpClientBuilder) builder).disableAutomaticRetries(); // read by build() right after this
+            // build() reads both right after this: no I/O retries, no re-send of a 503 by the client itself
+            HttpClientBuilder b = (HttpClientBuilder) builder;
+            b.disableAutomaticRetries();
+            b.setServiceUnavailableRetryStrategy(null);
         }
         return new GuardedExecChain((ClientExecChain) protocolExec, guard);
     }
