@@ -10,6 +10,7 @@ public final class Bridge {
 
     private static volatile HttpClientHooks httpClientHooks;
     private static volatile UrlConnectionHooks urlConnectionHooks;
+    private static volatile LibraryHooks libraryHooks;
 
     /**
      * Set while the agent itself drives a call (an attempt of a guarded call, or the agent's own
@@ -42,6 +43,15 @@ public final class Bridge {
     public static void install(HttpClientHooks httpClient, UrlConnectionHooks urlConnection) {
         httpClientHooks = httpClient;
         urlConnectionHooks = urlConnection;
+    }
+
+    /** The hooks for third-party client libraries, or {@code null} before the agent installed them. */
+    public static LibraryHooks libraries() {
+        return libraryHooks;
+    }
+
+    public static void installLibraries(LibraryHooks libraries) {
+        libraryHooks = libraries;
     }
 
     /** True while the current thread is inside a call the agent drives itself. */

@@ -121,6 +121,24 @@ class AgentStartupIT {
     }
 
     @Test
+    void anApplicationWithoutTheThirdPartyClientsRunsGuardedAndQuiet() throws Exception {
+        upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
+        // only the test classes: no OkHttp, no Apache HttpClient, no Kotlin on the class path
+        String classesOnly = Paths.get(CallMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+
+        ChildJvm.Result result = app("jdk", upstream.url("/x"), 1)
+                .classpath(classesOnly)
+                .sysProp("upstreamguard.debug", "false")
+                .run();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("status=200");
+        assertThat(upstream.hits()).isEqualTo(2);
+        assertThat(agentLines(result)).isEmpty();
+    }
+
+    @Test
     void disabledAgentPrintsNothingAndChangesNothing() {
         upstream.otherwise(Fault.status(503));
 

@@ -26,6 +26,23 @@ interface ClientDriver {
         return java.net.UnknownHostException.class;
     }
 
+    /**
+     * The library's name in the build's {@code it.version.NAME} property and a class of it, so the suite
+     * can check it runs against the version the build asked for; {@code null} for the JDK's clients.
+     */
+    default String library() {
+        return null;
+    }
+
+    default Class<?> libraryClass() {
+        return null;
+    }
+
+    /** The exception class the library throws when the connection is refused (a {@code ConnectException}). */
+    default Class<? extends java.net.ConnectException> connectRefusedType() {
+        return java.net.ConnectException.class;
+    }
+
     /** The exception class the library throws when the connect times out. */
     Class<? extends Throwable> connectTimeoutType();
 }

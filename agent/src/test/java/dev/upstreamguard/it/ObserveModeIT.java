@@ -35,17 +35,25 @@ class ObserveModeIT {
     }
 
     private static ClientDriver driver(String name) {
-        return name.equals("jdk") ? new JdkHttpClientDriver(false) : new UrlConnectionDriver();
+        return switch (name) {
+            case "jdk" -> new JdkHttpClientDriver(false);
+            case "apache5" -> new Apache5Driver();
+            case "apache4" -> new Apache4Driver();
+            case "okhttp" -> new OkHttpDriver(false);
+            case "okhttp-enqueue" -> new OkHttpDriver(true);
+            default -> new UrlConnectionDriver();
+        };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk", "urlconnection"})
+    @ValueSource(strings = {"jdk", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-enqueue"})
     void aRetryableFailureIsRecordedButNotRetried(String client) throws Exception {
-        upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
+        // 502: retryable for the agent, and not re-sent by Apache 5 itself (429 and 503 would be)
+        upstream.enqueue(Fault.status(502)).otherwise(Fault.ok("ok"));
 
         ClientDriver.Reply reply = driver(client).call("GET", upstream.url("/x"), null);
 
-        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.status()).isEqualTo(502);
         assertThat(upstream.hits()).isEqualTo(1);
         ReceivedSpan span = Collector.clientSpans(upstream.port(), 1).get(0);
         assertThat(span.attr("upstreamguard.would_retry")).isEqualTo("true");
@@ -54,7 +62,22 @@ class ObserveModeIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk", "urlconnection"})
+    @ValueSource(strings = {"apache5", "apache4"})
+    void theLibrariesOwnRetriesAreLeftAsTheyWere(String client) throws Exception {
+        // Apache 5 re-sends a 503 once by itself (after 1s); Apache 4 re-sends a GET after a reset
+        upstream.otherwise(client.equals("apache5") ? Fault.status(503) : Fault.resetBeforeHead());
+
+        try {
+            driver(client).call("GET", upstream.url("/x"), null);
+        } catch (java.io.IOException expected) {
+            // the reset reaches the application after the library's own re-sends
+        }
+
+        assertThat(upstream.awaitHits(2, Duration.ofSeconds(3))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-enqueue"})
     void timeoutsAreComputedButNotApplied(String client) throws Exception {
         // our read timeout is 1s; the application set none, so it waits for the 1.5s head
         upstream.otherwise(Fault.slowHead(Duration.ofMillis(1_500)));

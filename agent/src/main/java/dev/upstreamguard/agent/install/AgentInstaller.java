@@ -1,10 +1,12 @@
 package dev.upstreamguard.agent.install;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.upstreamguard.agent.config.AgentConfig;
@@ -33,6 +35,8 @@ import net.bytebuddy.utility.JavaModule;
 /** Wires the engine, the hooks and the instrumentation together; runs once, from {@code premain}. */
 public final class AgentInstaller {
 
+    private static final String INSTRUMENTATION = "dev.upstreamguard.agent.instrumentation.";
+
     private AgentInstaller() {}
 
     public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
@@ -41,6 +45,7 @@ public final class AgentInstaller {
                 Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
         JdkHttpClientHooks httpClientHooks = new JdkHttpClientHooks(guard, maxConnectTimeout(config));
         Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
+        Bridge.installLibraries(new LibraryAdapters(guard));
 
         instrument(instrumentation, config.debug());
 
@@ -92,6 +97,23 @@ public final class AgentInstaller {
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
                         .advice(named("parseHTTP"), UrlConnectionAdvice.NoInternalRetry.class.getName()))
+                // Third-party clients, matched by name only: an application without them loads none of this.
+                // Advice classes are named by string so that nothing here loads a library type.
+                .type(named("okhttp3.OkHttpClient"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(isConstructor().and(takesArguments(1))
+                                        .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
+                                INSTRUMENTATION + "okhttp.OkHttpAdvice$Construct"))
+                .type(named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("build").and(takesArguments(0)), INSTRUMENTATION + "apache5.Apache5Advice$Build"))
+                .type(named("org.apache.http.impl.client.HttpClientBuilder"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("decorateProtocolExec").and(takesArguments(1)),
+                                INSTRUMENTATION + "apache4.Apache4Advice$DecorateProtocolExec"))
                 .installOn(instrumentation);
     }
 

@@ -1,0 +1,38 @@
+package dev.upstreamguard.agent.instrumentation.okhttp;
+
+import dev.upstreamguard.agent.core.CallGuard;
+import java.util.List;
+import java.util.function.BiFunction;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+
+/**
+ * Prepares an {@code OkHttpClient.Builder} as its client is made: our interceptor first (once, since
+ * builders are reused and copied by {@code newBuilder()}), and no silent re-send by OkHttp itself in
+ * enforce mode. Loaded beside the application's OkHttp; thread-safe.
+ */
+public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
+
+    private final CallGuard guard;
+
+    public OkHttpGuard(CallGuard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public Object apply(Object target, Object unused) {
+        OkHttpClient.Builder builder = (OkHttpClient.Builder) target;
+        List<Interceptor> interceptors = builder.interceptors();
+        boolean present = false;
+        for (Interceptor interceptor : interceptors) {
+            present |= interceptor instanceof GuardInterceptor;
+        }
+        if (!present) {
+            interceptors.add(0, new GuardInterceptor(guard));
+        }
+        if (guard.enforcing()) {
+            builder.retryOnConnectionFailure(false); // our attempts replace OkHttp's own silent re-sends
+        }
+        return null;
+    }
+}

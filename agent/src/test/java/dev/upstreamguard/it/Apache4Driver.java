@@ -1,0 +1,64 @@
+package dev.upstreamguard.it;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.http.Header;
+import org.apache.http.HttpResponse;
+import org.apache.http.client.methods.RequestBuilder;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.util.EntityUtils;
+
+/** Apache HttpClient 4.5, {@code HttpClients.createDefault()} and {@code execute} with a response handler. */
+final class Apache4Driver implements ClientDriver {
+
+    private final CloseableHttpClient client = HttpClients.createDefault();
+
+    @Override
+    public Reply call(String method, String url, String body) throws Exception {
+        RequestBuilder request = RequestBuilder.create(method).setUri(url);
+        if (body != null) {
+            request.setEntity(new StringEntity(body, ContentType.TEXT_PLAIN));
+        }
+        return client.execute(request.build(), Apache4Driver::reply);
+    }
+
+    static Reply reply(HttpResponse response) throws java.io.IOException {
+        String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Header h : response.getAllHeaders()) {
+            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+        }
+        return new Reply(response.getStatusLine().getStatusCode(), text, headers);
+    }
+
+    @Override
+    public Class<? extends Throwable> readTimeoutType() {
+        return java.net.SocketTimeoutException.class;
+    }
+
+    @Override
+    public Class<? extends java.net.ConnectException> connectRefusedType() {
+        return org.apache.http.conn.HttpHostConnectException.class;
+    }
+
+    @Override
+    public Class<? extends Throwable> connectTimeoutType() {
+        return org.apache.http.conn.ConnectTimeoutException.class;
+    }
+
+    @Override
+    public String library() {
+        return "apache4";
+    }
+
+    @Override
+    public Class<?> libraryClass() {
+        return org.apache.http.impl.client.HttpClients.class;
+    }
+}

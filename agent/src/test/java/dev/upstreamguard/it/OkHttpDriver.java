@@ -1,0 +1,98 @@
+package dev.upstreamguard.it;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * OkHttp, {@code new OkHttpClient()} with its own defaults (10 s timeouts, retryOnConnectionFailure),
+ * through {@code execute} or {@code enqueue}. With {@code enqueue} it also checks that the callback
+ * ran exactly once.
+ */
+final class OkHttpDriver implements ClientDriver {
+
+    private final OkHttpClient client = new OkHttpClient();
+    private final boolean async;
+
+    OkHttpDriver(boolean async) {
+        this.async = async;
+    }
+
+    @Override
+    public Reply call(String method, String url, String body) throws Exception {
+        RequestBody requestBody = body == null ? null : RequestBody.create(body, MediaType.get("text/plain"));
+        Call call = client.newCall(new Request.Builder().url(url).method(method, requestBody).build());
+        if (!async) {
+            try (Response response = call.execute()) {
+                return reply(response);
+            }
+        }
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        AtomicInteger callbacks = new AtomicInteger();
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                callbacks.incrementAndGet();
+                result.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call c, Response response) {
+                callbacks.incrementAndGet();
+                try (response) {
+                    result.complete(reply(response));
+                } catch (IOException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        });
+        try {
+            return result.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        } finally {
+            Thread.sleep(20); // a second callback would come right after the first
+            if (callbacks.get() != 1) {
+                throw new AssertionError("enqueue callback ran " + callbacks.get() + " times");
+            }
+        }
+    }
+
+    private static Reply reply(Response response) throws IOException {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(response.headers().toMultimap());
+        return new Reply(response.code(), response.body().string(), headers);
+    }
+
+    @Override
+    public Class<? extends Throwable> readTimeoutType() {
+        return java.net.SocketTimeoutException.class;
+    }
+
+    @Override
+    public Class<? extends Throwable> connectTimeoutType() {
+        return java.net.SocketTimeoutException.class;
+    }
+
+    @Override
+    public String library() {
+        return "okhttp";
+    }
+
+    @Override
+    public Class<?> libraryClass() {
+        return okhttp3.OkHttpClient.class;
+    }
+}
