@@ -139,6 +139,31 @@ class AgentStartupIT {
     }
 
     @Test
+    void anApplicationWithItsOwnByteBuddyAndOpenTelemetryKeepsWorking() throws IOException {
+        upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
+        String classpath;
+        try (java.util.stream.Stream<Path> jars = Files.list(Paths.get(System.getProperty("it.app.libs")))) {
+            classpath = System.getProperty("it.test.classes") + java.io.File.pathSeparator
+                    + jars.map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+        }
+
+        ChildJvm.Result result = ChildJvm.java()
+                .javaagent(AGENT)
+                .sysProp("otel.traces.exporter", "none")
+                .sysProp("net.bytebuddy.experimental", "true") // the application's ByteBuddy 1.14 on Java 25
+                .classpath(classpath)
+                .mainClass(dev.upstreamguard.it.apps.OwnLibrariesMain.class.getName(), upstream.url("/x"))
+                .run();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains("bytebuddy=made by the application's ByteBuddy from byte-buddy-1.14.18.jar");
+        assertThat(result.stdout()).contains("otel=io.opentelemetry.api.trace.PropagatedSpan");
+        assertThat(result.stdout()).contains("status=200");
+        assertThat(upstream.hits()).as("the agent retried the 503").isEqualTo(2);
+        assertThat(agentLines(result)).isEmpty();
+    }
+
+    @Test
     void disabledAgentPrintsNothingAndChangesNothing() {
         upstream.otherwise(Fault.status(503));
 

@@ -211,7 +211,8 @@ abstract class ClientConformanceSuite {
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(thrown).isInstanceOf(driver().readTimeoutType());
         assertThat(elapsedMs).isBetween(1_200L, 2_800L);
-        assertThat(upstream.hits()).isBetween(3, 5);
+        // about 1500/400 attempts fit; on a loaded machine connects and backoffs take longer, so fewer
+        assertThat(upstream.hits()).isBetween(2, 5);
         List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), upstream.hits());
         assertThat(spans).extracting(s -> s.attr("upstreamguard.dependency")).containsOnly("inventory");
         assertThat(spans).extracting(s -> s.attr("peer.service")).containsOnly("inventory");
