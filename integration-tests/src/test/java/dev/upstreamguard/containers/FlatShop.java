@@ -19,14 +19,18 @@ final class FlatShop implements Shop {
   /**
    * @param withSdk whether the application has its own OpenTelemetry SDK (exporting to the same receiver)
    * @param firstAgent another java agent attached before Upstream Guard's (the OpenTelemetry Java agent), or null
+   * @param moreOptions more JVM options, such as settings of that agent
    */
-  static FlatShop start(OtlpReceiver receiver, boolean withSdk, Path firstAgent) {
+  static FlatShop start(OtlpReceiver receiver, boolean withSdk, Path firstAgent, String... moreOptions) {
     ChildJvm jvm = ChildJvm.java();
     if (firstAgent != null) {
       jvm.javaagent(firstAgent);
     }
     jvm.javaagent(Settings.agentJar());
     for (String option : Settings.systemProperties(receiver)) {
+      jvm.jvmArg(option);
+    }
+    for (String option : moreOptions) {
       jvm.jvmArg(option);
     }
     jvm.sysProp("app.otlp.endpoint", receiver.endpoint());

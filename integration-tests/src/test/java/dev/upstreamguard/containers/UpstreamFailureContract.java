@@ -78,7 +78,7 @@ abstract class UpstreamFailureContract extends OneTraceContract {
 
     assertThat(answer.status()).as("%s", answer).isEqualTo(500);
     assertThat(answer.contentType()).doesNotStartWith("application/problem+json");
-    assertThat(answer.body()).doesNotContain("upstreamguard");
+    assertThat(answer.body()).doesNotContain("upstreamguard.dev/problems").doesNotContain("\"traceId\"");
   }
 
   @Test
