@@ -34,6 +34,8 @@ class ChildJvmTest {
           .isEqualTo("ready");
       assertThat(child.awaitOutputLine(line -> line.contains("stderr"), Duration.ofSeconds(5)))
           .isEqualTo("hello stderr");
+      // The two streams are drained by two threads: wait for the last line before reading them whole.
+      child.awaitOutputLine(line -> line.equals("second stderr line"), Duration.ofSeconds(5));
       assertThat(child.output()).contains("hello stdout serve", "second stderr line", "ready");
       assertThat(child.pid()).isPositive();
       assertThat(child.isAlive()).isTrue();
