@@ -1,9 +1,12 @@
 package dev.upstreamguard.containers;
 
 import dev.upstreamguard.testing.OtlpReceiver;
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** Paths the build hands to the tests, and the JVM options every shop runs with. */
@@ -37,11 +40,11 @@ final class Settings {
   }
 
   /** A fresh directory under target/ for one shop. */
-  static Path workDir(String name) throws java.io.IOException {
+  static Path workDir(String name) throws IOException {
     Path dir = Path.of(required("work.dir")).resolve(name);
     if (Files.exists(dir)) {
       try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     return Files.createDirectories(dir);
@@ -82,7 +85,7 @@ final class Settings {
   private static Path hostsFile() {
     try {
       return Path.of(Settings.class.getResource("/containers/hosts").toURI());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }

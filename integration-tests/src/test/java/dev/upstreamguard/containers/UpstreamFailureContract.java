@@ -6,7 +6,10 @@ import dev.upstreamguard.testing.Fault;
 import dev.upstreamguard.testing.FaultyUpstream;
 import dev.upstreamguard.testing.Ports;
 import dev.upstreamguard.testing.ReceivedSpan;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +22,8 @@ abstract class UpstreamFailureContract extends OneTraceContract {
 
   /** A fresh caller's trace id per test, so that each test's trace is its own at the receiver. */
   private static String newTraceId() {
-    return java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
-        .putLong(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+    return HexFormat.of().formatHex(ByteBuffer.allocate(16)
+        .putLong(ThreadLocalRandom.current().nextLong())
         .putLong(System.nanoTime() | 1).array());
   }
 

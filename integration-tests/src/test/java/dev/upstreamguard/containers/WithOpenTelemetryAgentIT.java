@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.upstreamguard.testing.Fault;
 import dev.upstreamguard.testing.FaultyUpstream;
 import dev.upstreamguard.testing.OtlpReceiver;
-import dev.upstreamguard.testing.ReceivedSpan;
 import org.junit.jupiter.api.Test;
 
 /**
