@@ -1,0 +1,64 @@
+package dev.upstreamguard.containers;
+
+import dev.upstreamguard.testing.ChildJvm;
+import dev.upstreamguard.testing.OtlpReceiver;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@link FlatShopMain} in a child JVM started with the agent (through the {@link ChildJvm} fixture). */
+final class FlatShop implements Shop {
+  private final ChildJvm.Running running;
+  private final URI base;
+
+  private FlatShop(ChildJvm.Running running, URI base) {
+    this.running = running;
+    this.base = base;
+  }
+
+  /**
+   * @param withSdk whether the application has its own OpenTelemetry SDK (exporting to the same receiver)
+   * @param firstAgent another java agent attached before Upstream Guard's (the OpenTelemetry Java agent), or null
+   * @param moreOptions more JVM options, such as settings of that agent
+   */
+  static FlatShop start(OtlpReceiver receiver, boolean withSdk, Path firstAgent, String... moreOptions) {
+    ChildJvm jvm = ChildJvm.java();
+    if (firstAgent != null) {
+      jvm.javaagent(firstAgent);
+    }
+    jvm.javaagent(Settings.agentJar());
+    for (String option : Settings.systemProperties(receiver)) {
+      jvm.jvmArg(option);
+    }
+    for (String option : moreOptions) {
+      jvm.jvmArg(option);
+    }
+    jvm.sysProp("app.otlp.endpoint", receiver.endpoint());
+    ChildJvm.Running running = withSdk
+        ? jvm.mainClass(FlatShopMain.class.getName(), "sdk").start()
+        : jvm.mainClass(FlatShopMain.class.getName()).start();
+    try {
+      String line = running.awaitOutputLine(l -> l.startsWith("shop listening on "), Duration.ofSeconds(90));
+      int port = Integer.parseInt(line.substring("shop listening on ".length()).trim());
+      return new FlatShop(running, URI.create("http://127.0.0.1:" + port + "/shop"));
+    } catch (RuntimeException | Error e) {
+      running.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public URI base() {
+    return base;
+  }
+
+  @Override
+  public String output() {
+    return running.output();
+  }
+
+  @Override
+  public void close() {
+    running.close();
+  }
+}
