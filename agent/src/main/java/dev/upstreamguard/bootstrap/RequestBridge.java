@@ -13,6 +13,9 @@ import java.util.Map;
 public final class RequestBridge {
 
     private static final ThreadLocal<RequestScope> CURRENT = new ThreadLocal<>();
+    /** Scopes of calls queued on one thread to run on another (OkHttp enqueue); weak, so never a leak. */
+    private static final java.util.Map<Object, RequestScope> HANDED_OVER =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private static volatile ServerSpanHooks serverSpanHooks;
 
     private RequestBridge() {}
@@ -84,6 +87,22 @@ public final class RequestBridge {
     }
 
     // ---- for the agent ----
+
+    /**
+     * Called on the thread that queues {@code call} (by identity) to run elsewhere: the scope current
+     * here goes with it. Does nothing when no scope is current.
+     */
+    public static void handOver(Object call) {
+        RequestScope scope = CURRENT.get();
+        if (scope != null) {
+            HANDED_OVER.put(call, scope);
+        }
+    }
+
+    /** The scope handed over with {@code call}, or null; it is removed. */
+    public static RequestScope takeOver(Object call) {
+        return HANDED_OVER.isEmpty() ? null : HANDED_OVER.remove(call);
+    }
 
     /** The scope of the request this thread works for, or null. */
     public static RequestScope current() {

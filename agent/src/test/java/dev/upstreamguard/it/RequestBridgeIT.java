@@ -63,6 +63,27 @@ class RequestBridgeIT {
     }
 
     @Test
+    void asyncCallsStartedOnTheRequestThreadCarryItsScope() throws Exception {
+        upstream.otherwise(Fault.status(503));
+        Object scope = RequestBridge.open("00-" + TRACE_ID + "-" + SERVER_SPAN_ID + "-01", null);
+        Object previous = RequestBridge.attach(scope);
+        try {
+            // the attempts run on the HttpClient's and OkHttp's own threads
+            assertThat(new JdkHttpClientDriver(true).call("GET", upstream.url("/jdk-async"), null).status()).isEqualTo(503);
+            assertThat(new OkHttpDriver(true).call("GET", upstream.url("/okhttp-enqueue"), null).status()).isEqualTo(503);
+        } finally {
+            RequestBridge.detach(previous);
+        }
+
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 6);
+        assertThat(spans).hasSize(6).allSatisfy(s -> {
+            assertThat(s.traceId()).isEqualTo(TRACE_ID);
+            assertThat(s.parentSpanId()).isEqualTo(SERVER_SPAN_ID);
+        });
+        assertThat(RequestBridge.lastFailure(scope)).containsEntry("attempts", 3).containsEntry("failure", "status");
+    }
+
+    @Test
     void aSuccessfulCallIsRecordedButIsNoFailure() throws Exception {
         upstream.enqueue(Fault.status(502)).otherwise(Fault.ok("ok"));
         Object scope = RequestBridge.open(null, null);

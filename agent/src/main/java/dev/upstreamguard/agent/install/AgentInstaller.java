@@ -105,6 +105,10 @@ public final class AgentInstaller {
                         .advice(isConstructor().and(takesArguments(1))
                                         .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
                                 INSTRUMENTATION + "okhttp.OkHttpAdvice$Construct"))
+                .type(named("okhttp3.internal.connection.RealCall"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("enqueue").and(takesArguments(1)), INSTRUMENTATION + "okhttp.OkHttpAdvice$Enqueue"))
                 .type(named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)

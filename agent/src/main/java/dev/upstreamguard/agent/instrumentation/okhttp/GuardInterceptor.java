@@ -4,6 +4,8 @@ import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Throwables;
+import dev.upstreamguard.bootstrap.RequestBridge;
+import dev.upstreamguard.bootstrap.RequestScope;
 import java.io.IOException;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -32,12 +34,19 @@ final class GuardInterceptor implements Interceptor {
         if (call == null) {
             return chain.proceed(request);
         }
+        // an enqueued call runs on a dispatcher thread: take over the scope of the thread that queued it
+        RequestScope handedOver = RequestBridge.current() == null ? RequestBridge.takeOver(chain.call()) : null;
+        Object previous = handedOver == null ? null : RequestBridge.attach(handedOver);
         try {
             return guard.execute(call, new OkHttpExchange(chain, request));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw Throwables.rethrow(t);
+        } finally {
+            if (handedOver != null) {
+                RequestBridge.detach(previous);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.upstreamguard.agent.instrumentation.okhttp;
 
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.LibraryHooks;
+import dev.upstreamguard.bootstrap.RequestBridge;
 import net.bytebuddy.asm.Advice;
 
 /** Advice inlined into OkHttp; JDK types and the bridge only. */
@@ -22,6 +23,19 @@ public final class OkHttpAdvice {
             if (hooks != null) {
                 hooks.onBuild("okhttp", client, builder, null);
             }
+        }
+    }
+
+    /**
+     * {@code RealCall.enqueue}: the request's scope goes with the call to OkHttp's dispatcher thread, so
+     * the attempts there are children of the request's server span and are recorded for the filter.
+     */
+    public static final class Enqueue {
+        private Enqueue() {}
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object call) {
+            RequestBridge.handOver(call);
         }
     }
 }
