@@ -109,6 +109,21 @@ class LibraryRetriesIT {
     }
 
     @Test
+    void okHttpsOwnResendOnRetryAfterZeroDoesNotMultiplyOurs() throws Exception {
+        upstream.otherwise(Fault.retryAfter(503, "0"));
+        OkHttpClient client = new OkHttpClient();
+
+        try (var response = client.newCall(new Request.Builder().url(upstream.url("/busy")).build()).execute()) {
+            assertThat(response.code()).isEqualTo(503);
+            assertThat(response.header("Retry-After")).isEqualTo("0");
+            assertThat(response.headers().names()).noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-upstream-guard"));
+        }
+        // three attempts of ours, and no second request inside any of them
+        assertThat(upstream.awaitHits(4, Duration.ofMillis(300))).isFalse();
+        assertThat(upstream.hits()).isEqualTo(3);
+    }
+
+    @Test
     void okHttpBuildersAreReusedWithoutStackingInterceptors() throws Exception {
         upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
         OkHttpClient.Builder builder = new OkHttpClient.Builder();

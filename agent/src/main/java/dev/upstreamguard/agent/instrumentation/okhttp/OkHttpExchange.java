@@ -39,7 +39,7 @@ final class OkHttpExchange implements Exchange<Response> {
             c = c.withConnectTimeout(millis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
                     .withReadTimeout(millis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
         }
-        return c.proceed(requestFor(attempt));
+        return RetryAfterZeroShield.restore(c.proceed(requestFor(attempt)));
     }
 
     @Override

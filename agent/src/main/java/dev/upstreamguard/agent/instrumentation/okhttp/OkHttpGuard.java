@@ -9,7 +9,7 @@ import okhttp3.OkHttpClient;
 /**
  * Prepares an {@code OkHttpClient.Builder} as its client is made: our interceptor first (once, since
  * builders are reused and copied by {@code newBuilder()}), and no silent re-send by OkHttp itself in
- * enforce mode. Loaded beside the application's OkHttp; thread-safe.
+ * enforce mode (neither on connection failures nor on {@code 503 Retry-After: 0}). Loaded beside the application's OkHttp; thread-safe.
  */
 public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
 
@@ -32,6 +32,13 @@ public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
         }
         if (guard.enforcing()) {
             builder.retryOnConnectionFailure(false); // our attempts replace OkHttp's own silent re-sends
+            boolean shielded = false;
+            for (Interceptor interceptor : builder.networkInterceptors()) {
+                shielded |= interceptor instanceof RetryAfterZeroShield;
+            }
+            if (!shielded) {
+                builder.networkInterceptors().add(new RetryAfterZeroShield());
+            }
         }
         return null;
     }

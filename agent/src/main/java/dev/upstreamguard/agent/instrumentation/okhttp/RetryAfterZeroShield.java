@@ -1,0 +1,36 @@
+package dev.upstreamguard.agent.instrumentation.okhttp;
+
+import java.io.IOException;
+import okhttp3.Interceptor;
+import okhttp3.Response;
+
+/**
+ * OkHttp re-sends a request by itself when a 503 says {@code Retry-After: 0}, inside one of our
+ * attempts, whatever {@code retryOnConnectionFailure} says: the upstream would see up to twice
+ * {@code max-attempts} requests. This network interceptor (it runs below OkHttp's follow-up logic)
+ * moves such a header aside, so OkHttp does not re-send; {@link #restore} puts it back before anyone
+ * else (the engine, the application) reads the response. Enforce mode only. Thread-safe.
+ */
+final class RetryAfterZeroShield implements Interceptor {
+
+    static final String HIDDEN = "X-Upstream-Guard-Retry-After";
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Response response = chain.proceed(chain.request());
+        String retryAfter = response.code() == 503 ? response.header("Retry-After") : null;
+        if (retryAfter == null || !retryAfter.trim().equals("0")) {
+            return response;
+        }
+        return response.newBuilder().removeHeader("Retry-After").header(HIDDEN, retryAfter).build();
+    }
+
+    /** The response as the upstream sent it: a hidden {@code Retry-After} back in place. */
+    static Response restore(Response response) {
+        String hidden = response.header(HIDDEN);
+        if (hidden == null) {
+            return response;
+        }
+        return response.newBuilder().removeHeader(HIDDEN).header("Retry-After", hidden).build();
+    }
+}
