@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class BenchLauncher {
 
-    private static final Variant[] VARIANTS = Variant.values();
+    private Variant[] variants = Variant.values();
+    private String benchmarks = ".*";
+    private final List<String> extraJvmArgs = new ArrayList<>();
     private static final String[] FAILURE_CLIENTS = {"httpUrlConnection", "httpClientSend"};
 
     private boolean quick;
@@ -96,6 +98,13 @@ public final class BenchLauncher {
                 case "--ug-agent": ugAgent = Path.of(args[++i]); break;
                 case "--otel-agent": otelAgent = Path.of(args[++i]); break;
                 case "--out": out = Path.of(args[++i]); break;
+                // for profiling: e.g. --variants UPSTREAM_GUARD --benchmark httpClientSend
+                //   --jvm-arg -XX:StartFlightRecording=filename=ug.jfr,settings=profile
+                case "--variants":
+                    variants = java.util.Arrays.stream(args[++i].split(",")).map(Variant::valueOf).toArray(Variant[]::new);
+                    break;
+                case "--benchmark": benchmarks = args[++i]; break;
+                case "--jvm-arg": extraJvmArgs.add(args[++i]); break;
                 default: throw new IllegalArgumentException("unknown option " + a + " (see BENCHMARKS.md)");
             }
         }
@@ -140,12 +149,12 @@ public final class BenchLauncher {
 
     private void runJmh(LoopbackServers servers, Path logs) throws RunnerException {
         for (int round = 0; round < rounds; round++) {
-            for (int i = 0; i < VARIANTS.length; i++) {
-                Variant variant = VARIANTS[(i + round) % VARIANTS.length];
+            for (int i = 0; i < variants.length; i++) {
+                Variant variant = variants[(i + round) % variants.length];
                 System.out.printf(Locale.ROOT, "== per-call round %d/%d: %s%n", round + 1, rounds, variant.label);
                 long exportsBefore = servers.traceExports();
                 ChainedOptionsBuilder options = new OptionsBuilder()
-                        .include(ClientCallBenchmark.class.getName().replace(".", "\\.") + "\\.")
+                        .include(ClientCallBenchmark.class.getName().replace(".", "\\.") + "\\." + benchmarks)
                         .forks(1)
                         .threads(1)
                         .warmupIterations(warmupIterations)
@@ -155,8 +164,7 @@ public final class BenchLauncher {
                         .jvm(javaCommand)
                         // fixed, same for all: the forks do not inherit this JVM's options
                         .jvmArgs("-Xms512m", "-Xmx512m")
-                        .jvmArgsAppend(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(),
-                                servers.upstreamPort()).toArray(new String[0]))
+                        .jvmArgsAppend(forkArgs(variant, servers))
                         .addProfiler(GCProfiler.class)
                         .addProfiler(CpuTimeProfiler.class)
                         .shouldFailOnError(true)
@@ -182,12 +190,20 @@ public final class BenchLauncher {
         }
     }
 
+    /** The variant's arguments and the extra ones (one call: JMH's jvmArgsAppend replaces, not adds). */
+    private String[] forkArgs(Variant variant, LoopbackServers servers) {
+        List<String> args = new ArrayList<>(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(),
+                servers.upstreamPort()));
+        args.addAll(extraJvmArgs);
+        return args.toArray(new String[0]);
+    }
+
     // ---------------------------------------------------------------- start-up and memory
 
     private void runStartup(LoopbackServers servers, Path logs) throws IOException, InterruptedException {
         for (int run = 0; run < startupRuns; run++) {
-            for (int i = 0; i < VARIANTS.length; i++) {
-                Variant variant = VARIANTS[(i + run) % VARIANTS.length];
+            for (int i = 0; i < variants.length; i++) {
+                Variant variant = variants[(i + run) % variants.length];
                 List<String> command = new ArrayList<>();
                 command.add(javaCommand);
                 command.addAll(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(), servers.upstreamPort()));
@@ -213,8 +229,8 @@ public final class BenchLauncher {
 
     private void runFailure(Path logs) throws IOException, InterruptedException {
         for (int round = 0; round < failureRounds; round++) {
-            for (int i = 0; i < VARIANTS.length; i++) {
-                Variant variant = VARIANTS[(i + round) % VARIANTS.length];
+            for (int i = 0; i < variants.length; i++) {
+                Variant variant = variants[(i + round) % variants.length];
                 List<String> command = new ArrayList<>();
                 command.add(javaCommand);
                 // no receiver needed for the numbers, but the same exporter settings as elsewhere
@@ -346,6 +362,9 @@ public final class BenchLauncher {
         perCall("latency", latency, false);
         perCall("CPU time", cpu, true);
         for (Map.Entry<String, Map<Variant, Stats>> row : allocation.entrySet()) {
+            if (row.getValue().size() < Variant.values().length) {
+                continue;
+            }
             double none = row.getValue().get(Variant.NONE).median();
             double ug = row.getValue().get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = row.getValue().get(Variant.OPENTELEMETRY).median() - none;
@@ -356,7 +375,7 @@ public final class BenchLauncher {
             }
         }
         Map<Variant, Stats> main = startup.get("1 start-up to first line of main (ms)");
-        if (main != null) {
+        if (main != null && main.size() == Variant.values().length) {
             double none = main.get(Variant.NONE).median();
             double ug = main.get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = main.get(Variant.OPENTELEMETRY).median() - none;
@@ -376,6 +395,9 @@ public final class BenchLauncher {
 
     private void perCall(String figure, Map<String, Map<Variant, Stats>> rows, boolean gate) {
         for (Map.Entry<String, Map<Variant, Stats>> row : rows.entrySet()) {
+            if (row.getValue().size() < Variant.values().length) {
+                continue; // a partial run (--variants): nothing to compare
+            }
             double none = row.getValue().get(Variant.NONE).median();
             double ug = row.getValue().get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = row.getValue().get(Variant.OPENTELEMETRY).median() - none;
