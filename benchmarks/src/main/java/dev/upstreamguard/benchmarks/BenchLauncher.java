@@ -61,6 +61,7 @@ public final class BenchLauncher {
     private final Map<String, Map<Variant, Stats>> latency = new TreeMap<>();
     private final Map<String, Map<Variant, Stats>> cpu = new TreeMap<>();
     private final Map<String, Map<Variant, Stats>> allocation = new TreeMap<>();
+    private final Map<String, Map<Variant, Stats>> switches = new TreeMap<>();
     private final Map<String, Map<Variant, Stats>> startup = new TreeMap<>();
     private final Map<String, Map<Variant, Stats>> failure = new TreeMap<>();
     private final Map<Variant, Long> traceExports = new EnumMap<>(Variant.class);
@@ -82,8 +83,8 @@ public final class BenchLauncher {
             switch (a) {
                 case "--quick":
                     quick = true;
-                    rounds = 1;
-                    warmupIterations = 3;
+                    rounds = 2;
+                    warmupIterations = 2;
                     measurementIterations = 3;
                     startupRuns = 3;
                     only = "jmh,startup";
@@ -181,6 +182,8 @@ public final class BenchLauncher {
                             stats(allocation, method, variant).add(secondary.getValue().getScore());
                         } else if (secondary.getKey().equals("cpu.time.norm")) {
                             stats(cpu, method, variant).add(secondary.getValue().getScore());
+                        } else if (secondary.getKey().equals("ctxsw.norm")) {
+                            stats(switches, method, variant).add(secondary.getValue().getScore());
                         }
                     }
                     System.out.printf(Locale.ROOT, "   %-22s %9.2f us/op%n", method, score);
@@ -316,6 +319,10 @@ public final class BenchLauncher {
             line("");
             table(allocation, 0, true, "B");
             line("");
+            line("## Voluntary context switches per call, all threads (hand-offs between threads; steady under load)");
+            line("");
+            table(switches, 2, true, "#");
+            line("");
             line("OTLP trace exports received: " + traceExports + ", other OTLP exports: " + servers.otherExports()
                     + ", upstream requests: " + servers.upstreamRequests());
             line("");
@@ -353,14 +360,26 @@ public final class BenchLauncher {
 
     /**
      * Targets are reported; gross regressions fail the run. Gross, chosen so that a noisy shared machine
-     * does not trip it: per call, Upstream Guard's CPU-time overhead (steadier than wall-clock latency
-     * on a shared machine) above twice the OpenTelemetry agent's and above 10% of the call itself (the floor keeps a near-zero OpenTelemetry overhead from turning noise
-     * into a failure); the same for allocation with a 1 KiB floor; start-up overhead above the
+     * does not trip it: per call, Upstream Guard's overhead above twice the OpenTelemetry agent's and
+     * above 25% of the call itself, in latency and in CPU time both (see {@link #grossPerCall}; the floor
+     * keeps a near-zero OpenTelemetry overhead from turning noise into a failure); the same for allocation with a 1 KiB floor; start-up overhead above the
      * OpenTelemetry agent's whole overhead and above 50 ms; the jar above a third of theirs.
      */
     private void gates(long ugJar, long otelJar) {
-        perCall("latency", latency, false);
-        perCall("CPU time", cpu, true);
+        perCall("latency", latency);
+        perCall("CPU time", cpu);
+        for (String client : latency.keySet()) {
+            Map<Variant, Stats> wall = latency.get(client);
+            Map<Variant, Stats> time = cpu.get(client);
+            if (wall.size() < Variant.values().length || time == null || time.size() < Variant.values().length) {
+                continue;
+            }
+            StringBuilder why = new StringBuilder(client + ": ");
+            // both figures must agree before a build fails
+            if (grossPerCall(wall, why, "latency") & grossPerCall(time, why, "CPU time")) {
+                failures.add(why.toString().trim());
+            }
+        }
         for (Map.Entry<String, Map<Variant, Stats>> row : allocation.entrySet()) {
             if (row.getValue().size() < Variant.values().length) {
                 continue;
@@ -393,7 +412,7 @@ public final class BenchLauncher {
         }
     }
 
-    private void perCall(String figure, Map<String, Map<Variant, Stats>> rows, boolean gate) {
+    private void perCall(String figure, Map<String, Map<Variant, Stats>> rows) {
         for (Map.Entry<String, Map<Variant, Stats>> row : rows.entrySet()) {
             if (row.getValue().size() < Variant.values().length) {
                 continue; // a partial run (--variants): nothing to compare
@@ -405,11 +424,21 @@ public final class BenchLauncher {
                     "- per-call %s, %s: overhead Upstream Guard %.2f µs, OpenTelemetry agent %.2f µs: target (at most theirs) %s",
                     figure, row.getKey(), ug, otel,
                     ug <= otel ? "met" : String.format(Locale.ROOT, "missed by %.2f µs", ug - otel)));
-            if (gate && ug > Math.max(2 * otel, 0.10 * none)) {
-                failures.add(String.format(Locale.ROOT, "%s: per-call %s overhead %.2f µs > max(2 x %.2f µs, 10%% of %.2f µs)",
-                        row.getKey(), figure, ug, otel, none));
-            }
         }
+    }
+
+    /**
+     * The per-call gate of a client: true when Upstream Guard's overhead, from the best (minimum) round
+     * of each variant, exceeds both twice the OpenTelemetry agent's and 25% of the call without agent.
+     * Noise on a shared machine only ever adds time, so the minimum is the steadiest estimate of a few.
+     */
+    private static boolean grossPerCall(Map<Variant, Stats> row, StringBuilder why, String figure) {
+        double none = row.get(Variant.NONE).min();
+        double ug = row.get(Variant.UPSTREAM_GUARD).min() - none;
+        double otel = row.get(Variant.OPENTELEMETRY).min() - none;
+        why.append(String.format(Locale.ROOT, "%s overhead %.2f µs > max(2 x %.2f µs, 25%% of %.2f µs); ",
+                figure, ug, otel, none));
+        return ug > Math.max(2 * otel, 0.25 * none);
     }
 
     private void table(Map<String, Map<Variant, Stats>> rows, int decimals, boolean ratios, String unit) {
