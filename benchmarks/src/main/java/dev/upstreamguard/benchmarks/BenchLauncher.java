@@ -85,7 +85,7 @@ public final class BenchLauncher {
                     quick = true;
                     rounds = 2;
                     warmupIterations = 2;
-                    measurementIterations = 3;
+                    measurementIterations = 2;
                     startupRuns = 3;
                     only = "jmh,startup";
                     break;
