@@ -111,7 +111,9 @@ public final class DependencyResolver {
     private final GuardPolicy defaultPolicy;
     private final Map<String, GuardPolicy> namedPolicies;
     private final Map<String, Dependency> byName = new ConcurrentHashMap<>();
-    private final Map<String, Dependency> cache = new ConcurrentHashMap<>();
+    private final Map<String, HostEntry> cache = new ConcurrentHashMap<>();
+    /** How many host:port pairs are cached; beyond MAX_CACHED new ones are resolved each time. */
+    private volatile int cachedPairs;
 
     /**
      * @param rules         the configured rules, in any order
@@ -126,20 +128,65 @@ public final class DependencyResolver {
         this.namedPolicies = Map.copyOf(namedPolicies);
     }
 
-    /** The dependency of a request to {@code host:port}; never null. */
+    /** The dependency of a request to {@code host:port}; never null. Allocation-free once cached. */
     public Dependency resolve(String host, int port) {
-        String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
-        String key = h + ':' + port;
-        Dependency cached = cache.get(key);
-        if (cached != null) {
-            return cached;
+        String h = host == null ? "" : host.toLowerCase(Locale.ROOT); // the same instance when already lower case
+        HostEntry entry = cache.get(h);
+        if (entry != null) {
+            Dependency known = entry.find(port);
+            if (known != null) {
+                return known;
+            }
         }
-        Dependency dependency = lookup(h, port, key);
-        if (cache.size() < MAX_CACHED) {
-            Dependency raced = cache.putIfAbsent(key, dependency);
-            return raced != null ? raced : dependency;
+        Dependency dependency = lookup(h, port, h + ':' + port);
+        if (cachedPairs < MAX_CACHED) {
+            if (entry == null) {
+                HostEntry fresh = new HostEntry();
+                entry = cache.putIfAbsent(h, fresh);
+                if (entry == null) {
+                    entry = fresh;
+                }
+            }
+            return entry.add(port, dependency, this);
         }
         return dependency;
+    }
+
+    /** The dependencies of one host, by port: a host has few ports, so a copy-on-write array serves. */
+    private static final class HostEntry {
+        private volatile int[] ports = new int[0];
+        private volatile Dependency[] dependencies = new Dependency[0];
+
+        Dependency find(int port) {
+            int[] p = ports;
+            Dependency[] d = dependencies;
+            for (int i = 0; i < p.length && i < d.length; i++) {
+                if (p[i] == port) {
+                    return d[i];
+                }
+            }
+            return null;
+        }
+
+        synchronized Dependency add(int port, Dependency dependency, DependencyResolver owner) {
+            Dependency raced = find(port);
+            if (raced != null) {
+                return raced;
+            }
+            int n = ports.length;
+            Dependency[] d = java.util.Arrays.copyOf(dependencies, n + 1);
+            d[n] = dependency;
+            int[] p = java.util.Arrays.copyOf(ports, n + 1);
+            p[n] = port;
+            dependencies = d; // published before the ports, which find() reads first
+            ports = p;
+            owner.cachedCount();
+            return dependency;
+        }
+    }
+
+    private synchronized void cachedCount() {
+        cachedPairs++;
     }
 
     private Dependency lookup(String host, int port, String key) {

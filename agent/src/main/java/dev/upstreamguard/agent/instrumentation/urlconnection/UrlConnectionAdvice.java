@@ -3,6 +3,7 @@ package dev.upstreamguard.agent.instrumentation.urlconnection;
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.UrlConnectionHooks;
 import java.net.Proxy;
+import java.net.URL;
 import java.net.URLConnection;
 import net.bytebuddy.asm.Advice;
 
@@ -11,16 +12,26 @@ public final class UrlConnectionAdvice {
 
     private UrlConnectionAdvice() {}
 
-    /** {@code sun.net.www.protocol.http(s).Handler.openConnection}: hand out a guarded connection. */
+    /**
+     * {@code sun.net.www.protocol.http(s).Handler.openConnection}: hand out a guarded connection instead
+     * of the JDK's (each attempt opens a JDK connection of its own), without building the JDK's first.
+     */
     public static final class OpenConnection {
         private OpenConnection() {}
 
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.AllArguments Object[] args,
-                                @Advice.Return(readOnly = false) URLConnection connection) {
+        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
+        public static URLConnection enter(@Advice.AllArguments Object[] args) {
             UrlConnectionHooks hooks = Bridge.urlConnection();
-            if (hooks != null && connection != null) {
-                connection = hooks.wrap(connection, args.length > 1 ? (Proxy) args[1] : null);
+            return hooks == null ? null : hooks.open((URL) args[0], args.length > 1 ? (Proxy) args[1] : null);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter URLConnection guarded,
+                                @Advice.Return(readOnly = false) URLConnection connection,
+                                @Advice.Thrown(readOnly = false) Throwable thrown) {
+            if (guarded != null) {
+                connection = guarded;
+                thrown = null;
             }
         }
     }

@@ -3,10 +3,9 @@ package dev.upstreamguard.agent.instrumentation.urlconnection;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.UrlConnectionHooks;
-import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.URL;
 import java.net.URLConnection;
-import javax.net.ssl.HttpsURLConnection;
 
 /** The bridge's entry points for {@code HttpURLConnection}. Thread-safe. */
 public final class UrlConnectionHooksImpl implements UrlConnectionHooks {
@@ -18,15 +17,18 @@ public final class UrlConnectionHooksImpl implements UrlConnectionHooks {
     }
 
     @Override
-    public URLConnection wrap(URLConnection connection, Proxy proxy) {
-        if (Bridge.passingThrough() || connection instanceof GuardedConnection
-                || !(connection instanceof HttpURLConnection)) {
-            return connection;
+    public URLConnection open(URL url, Proxy proxy) {
+        if (Bridge.passingThrough() || url == null) {
+            return null;
         }
-        if (connection instanceof HttpsURLConnection) {
-            return new GuardedHttpsURLConnection(connection.getURL(), proxy, guard);
+        String protocol = url.getProtocol();
+        if ("https".equalsIgnoreCase(protocol)) {
+            return new GuardedHttpsURLConnection(url, proxy, guard);
         }
-        return new GuardedHttpURLConnection(connection.getURL(), proxy, guard);
+        if ("http".equalsIgnoreCase(protocol)) {
+            return new GuardedHttpURLConnection(url, proxy, guard);
+        }
+        return null;
     }
 
     @Override
