@@ -43,7 +43,8 @@ public final class BenchLauncher {
     private Variant[] variants = Variant.values();
     private String benchmarks = ".*";
     private final List<String> extraJvmArgs = new ArrayList<>();
-    private static final String[] FAILURE_CLIENTS = {"httpUrlConnection", "httpClientSend"};
+    private static final String[] FAILURE_CLIENTS =
+            {"httpUrlConnection", "httpClientSend", "apacheHttpClient5", "apacheHttpClient4", "okHttp"};
 
     private boolean quick;
     private int rounds = 5;

@@ -10,6 +10,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * The failure path, in one JVM per variant: how long a GET to a refused 127.0.0.1 port takes to give
@@ -18,7 +25,7 @@ import java.util.Arrays;
  * then for a dead dependency whose retry budget has been spent by earlier failing calls.
  *
  * <p>Prints, per client, {@code CLIENT.refused_ms=} and {@code CLIENT.spent_ms=}: the medians of this
- * JVM's calls. Every loop is bounded.
+ * JVM's calls, under the names of the {@link ClientCallBenchmark} methods. Every loop is bounded.
  */
 public final class FailureProbe {
 
@@ -41,8 +48,27 @@ public final class FailureProbe {
             }
         };
         Call httpClient = uri -> client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+        CloseableHttpClient apache5 = HttpClients.createDefault();
+        Call apacheHttpClient5 = uri -> apache5.execute(new HttpGet(uri), response -> {
+            EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+        org.apache.http.impl.client.CloseableHttpClient apache4 = org.apache.http.impl.client.HttpClients.createDefault();
+        Call apacheHttpClient4 = uri -> apache4.execute(new org.apache.http.client.methods.HttpGet(uri), response -> {
+            org.apache.http.util.EntityUtils.consume(response.getEntity());
+            return response.getStatusLine().getStatusCode();
+        });
+        OkHttpClient okHttpClient = new OkHttpClient();
+        Call okHttp = uri -> {
+            try (Response response = okHttpClient.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
+                response.body().bytes();
+            }
+        };
         run("httpUrlConnection", urlConnection, fresh, prime, spent);
         run("httpClientSend", httpClient, fresh, prime, spent);
+        run("apacheHttpClient5", apacheHttpClient5, fresh, prime, spent);
+        run("apacheHttpClient4", apacheHttpClient4, fresh, prime, spent);
+        run("okHttp", okHttp, fresh, prime, spent);
         System.exit(0);
     }
 
