@@ -6,7 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -27,7 +29,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private long startCpuNanos;
-    private long startSwitches;
+    private Map<String, Long> startSwitches = Map.of();
 
     @Override
     public String getDescription() {
@@ -44,7 +46,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
     public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
                                                        IterationParams iterationParams, IterationResult result) {
         long cpu = OS.getProcessCpuTime() - startCpuNanos;
-        long switches = voluntarySwitches() - startSwitches;
+        long switches = switchesSince(startSwitches, voluntarySwitches());
         long ops = result.getMetadata().getAllOps();
         double perOp = ops == 0 ? Double.NaN : cpu / 1000.0 / ops;
         double switchesPerOp = ops == 0 || switches < 0 ? Double.NaN : (double) switches / ops;
@@ -53,19 +55,20 @@ public final class CpuTimeProfiler implements InternalProfiler {
     }
 
     /**
-     * Voluntary context switches of all live threads of this JVM (Linux {@code /proc}): a thread that
-     * blocks and is woken again counts one. Unlike time, this count hardly depends on how busy the
-     * machine is, so it shows hand-offs between threads (selector wake-ups, executor hops) that an
-     * agent adds even when the latency figures drown in noise. -1 where {@code /proc} is missing.
+     * Voluntary context switches of each live thread of this JVM (Linux {@code /proc}), by thread id: a
+     * thread that blocks and is woken again counts one. Unlike time, this count hardly depends on how busy
+     * the machine is, so it shows hand-offs between threads (selector wake-ups, executor hops) that an
+     * agent adds even when the latency figures drown in noise. Empty where {@code /proc} is missing.
      */
-    static long voluntarySwitches() {
-        long total = 0;
+    static Map<String, Long> voluntarySwitches() {
+        Map<String, Long> byThread = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 try {
                     for (String line : Files.readAllLines(task.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
-                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            byThread.put(task.getFileName().toString(),
+                                    Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
                         }
                     }
                 } catch (IOException | RuntimeException threadEnded) {
@@ -73,7 +76,23 @@ public final class CpuTimeProfiler implements InternalProfiler {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return byThread;
+    }
+
+    /**
+     * The switches between two readings: per thread, so that a thread that ends meanwhile (a client's
+     * selector thread whose client was collected) takes out only what it did in between, not its whole
+     * history; -1 without {@code /proc}.
+     */
+    static long switchesSince(Map<String, Long> before, Map<String, Long> after) {
+        if (after.isEmpty()) {
             return -1;
+        }
+        long total = 0;
+        for (Map.Entry<String, Long> thread : after.entrySet()) {
+            total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
         }
         return total;
     }
