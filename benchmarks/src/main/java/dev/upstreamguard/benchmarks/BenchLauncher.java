@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +17,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the same workload three ways in one session (no agent, Upstream Guard, the OpenTelemetry Java
@@ -33,9 +29,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ratio to no agent) and writes it to a file. Exits 1 on a gross regression only (see {@link #gates}).
  *
  * <pre>
- * java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds N] [--startup-runs N]
- *      [--failure-rounds N] [--only jmh,startup,failure] [--java PATH]
- *      [--ug-agent JAR] [--otel-agent JAR] [--out FILE]
+ * java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds N] [--warmup N] [--iterations N]
+ *      [--iteration-ms MS] [--one-jvm | --fork-per-client] [--startup-runs N] [--failure-rounds N]
+ *      [--only jmh,startup,failure] [--java PATH] [--ug-agent JAR] [--otel-agent JAR] [--out FILE]
  * </pre>
  */
 public final class BenchLauncher {
@@ -50,6 +46,11 @@ public final class BenchLauncher {
     private int rounds = 5;
     private int warmupIterations = 5;
     private int measurementIterations = 5;
+    private int iterationMillis = 1000;
+    private boolean oneJvm;
+    /** Fixed, the same for every variant and both ways of running. */
+    private static final String[] HEAP = {"-Xms512m", "-Xmx512m"};
+    private static final List<String> FIGURES = List.of("latency", "cpu", "alloc", "ctxsw");
     private int startupRuns = 10;
     private int failureRounds = 3;
     private String only = "jmh,startup,failure";
@@ -86,7 +87,10 @@ public final class BenchLauncher {
                     quick = true;
                     rounds = 2;
                     warmupIterations = 2;
-                    measurementIterations = 2;
+                    measurementIterations = 1;
+                    // six clients: one JVM per variant and round, not one per client, or agent start-up
+                    // (2.5 s each for the OpenTelemetry agent) alone takes a minute
+                    oneJvm = true;
                     startupRuns = 3;
                     only = "jmh,startup";
                     break;
@@ -95,6 +99,9 @@ public final class BenchLauncher {
                 case "--failure-rounds": failureRounds = Integer.parseInt(args[++i]); break;
                 case "--warmup": warmupIterations = Integer.parseInt(args[++i]); break;
                 case "--iterations": measurementIterations = Integer.parseInt(args[++i]); break;
+                case "--iteration-ms": iterationMillis = Integer.parseInt(args[++i]); break;
+                case "--one-jvm": oneJvm = true; break;
+                case "--fork-per-client": oneJvm = false; break;
                 case "--only": only = args[++i]; break;
                 case "--java": javaCommand = args[++i]; break;
                 case "--ug-agent": ugAgent = Path.of(args[++i]); break;
@@ -149,48 +156,85 @@ public final class BenchLauncher {
 
     // ---------------------------------------------------------------- per-call (JMH)
 
-    private void runJmh(LoopbackServers servers, Path logs) throws RunnerException {
+    private void runJmh(LoopbackServers servers, Path logs)
+            throws RunnerException, IOException, InterruptedException {
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < variants.length; i++) {
                 Variant variant = variants[(i + round) % variants.length];
                 System.out.printf(Locale.ROOT, "== per-call round %d/%d: %s%n", round + 1, rounds, variant.label);
                 long exportsBefore = servers.traceExports();
-                ChainedOptionsBuilder options = new OptionsBuilder()
-                        .include(ClientCallBenchmark.class.getName().replace(".", "\\.") + "\\." + benchmarks)
-                        .forks(1)
-                        .threads(1)
-                        .warmupIterations(warmupIterations)
-                        .warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(measurementIterations)
-                        .measurementTime(TimeValue.seconds(1))
-                        .jvm(javaCommand)
-                        // fixed, same for all: the forks do not inherit this JVM's options
-                        .jvmArgs("-Xms512m", "-Xmx512m")
-                        .jvmArgsAppend(forkArgs(variant, servers))
-                        .addProfiler(GCProfiler.class)
-                        .addProfiler(CpuTimeProfiler.class)
-                        .shouldFailOnError(true)
-                        .output(logs.resolve("jmh-" + variant.name().toLowerCase(Locale.ROOT) + "-round"
-                                + (round + 1) + ".log").toString());
-                Collection<RunResult> results = new Runner(options.build()).run();
-                for (RunResult result : results) {
-                    String benchmark = result.getParams().getBenchmark();
-                    String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                    double score = result.getPrimaryResult().getScore();
-                    stats(latency, method, variant).add(score);
-                    for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
-                        if (secondary.getKey().endsWith("gc.alloc.rate.norm")) {
-                            stats(allocation, method, variant).add(secondary.getValue().getScore());
-                        } else if (secondary.getKey().equals("cpu.time.norm")) {
-                            stats(cpu, method, variant).add(secondary.getValue().getScore());
-                        } else if (secondary.getKey().equals("ctxsw.norm")) {
-                            stats(switches, method, variant).add(secondary.getValue().getScore());
-                        }
-                    }
-                    System.out.printf(Locale.ROOT, "   %-22s %9.2f us/op%n", method, score);
+                Path log = logs.resolve("jmh-" + variant.name().toLowerCase(Locale.ROOT) + "-round" + (round + 1) + ".log");
+                if (oneJvm) {
+                    runOneJvm(variant, servers, log);
+                } else {
+                    runForks(variant, servers, log);
                 }
                 traceExports.merge(variant, servers.traceExports() - exportsBefore, Long::sum);
             }
+        }
+    }
+
+    /** One JMH fork per client (the full run): each client measured in a JVM of its own. */
+    private void runForks(Variant variant, LoopbackServers servers, Path log) throws RunnerException {
+        ChainedOptionsBuilder options = OneJvmBenchmarks.options(benchmarks, warmupIterations, measurementIterations,
+                        iterationMillis)
+                .forks(1)
+                .jvm(javaCommand)
+                // fixed, same for all: the forks do not inherit this JVM's options
+                .jvmArgs(HEAP)
+                .jvmArgsAppend(forkArgs(variant, servers))
+                .output(log.toString());
+        for (RunResult result : new Runner(options.build()).run()) {
+            String method = OneJvmBenchmarks.method(result);
+            record(variant, method, "latency", result.getPrimaryResult().getScore());
+            for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
+                String figure = OneJvmBenchmarks.figure(secondary.getKey());
+                if (figure != null) {
+                    record(variant, method, figure, secondary.getValue().getScore());
+                }
+            }
+            System.out.printf(Locale.ROOT, "   %-22s %9.2f us/op%n", method, result.getPrimaryResult().getScore());
+        }
+    }
+
+    /** One JVM for every client (the quick mode): {@link OneJvmBenchmarks} with the variant's arguments. */
+    private void runOneJvm(Variant variant, LoopbackServers servers, Path log) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand);
+        command.addAll(List.of(HEAP));
+        command.addAll(List.of(forkArgs(variant, servers)));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(OneJvmBenchmarks.class.getName());
+        command.add(benchmarks);
+        command.add(String.valueOf(warmupIterations));
+        command.add(String.valueOf(measurementIterations));
+        command.add(String.valueOf(iterationMillis));
+        command.add(log.toString());
+        Path childLog = log.resolveSibling(log.getFileName().toString().replace(".log", "-child.log"));
+        Map<String, String> values = runChild(command, childLog, 900);
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            String key = value.getKey();
+            int dot = key.lastIndexOf('.');
+            if (dot < 0 || !FIGURES.contains(key.substring(dot + 1))) {
+                continue; // not a figure: something else on the child's standard output
+            }
+            String method = key.substring(0, dot);
+            double score = Double.parseDouble(value.getValue());
+            record(variant, method, key.substring(dot + 1), score);
+            if (key.endsWith(".latency")) {
+                System.out.printf(Locale.ROOT, "   %-22s %9.2f us/op%n", method, score);
+            }
+        }
+    }
+
+    private void record(Variant variant, String method, String figure, double value) {
+        switch (figure) {
+            case "latency": stats(latency, method, variant).add(value); break;
+            case "cpu": stats(cpu, method, variant).add(value); break;
+            case "alloc": stats(allocation, method, variant).add(value); break;
+            case "ctxsw": stats(switches, method, variant).add(value); break;
+            default: throw new IllegalArgumentException("unknown figure " + figure + " of " + method);
         }
     }
 
@@ -301,8 +345,11 @@ public final class BenchLauncher {
         line("- JVM of every variant: " + javaVersion());
         line("- Upstream Guard: " + ugAgent + " (" + implementationVersion(ugAgent) + ")");
         line("- OpenTelemetry Java agent: " + otelAgent + " (" + implementationVersion(otelAgent) + ")");
-        line("- per call: " + rounds + " alternating round(s) of one JMH fork per variant and client, "
-                + warmupIterations + " x 1 s warm-up, " + measurementIterations + " x 1 s measurement, 1 thread; "
+        line("- per call: " + rounds + " alternating round(s) of " + (oneJvm
+                ? "one JVM per variant running every client (JMH forks(0), bulk warm-up), "
+                : "one JMH fork per variant and client, ")
+                + warmupIterations + " x " + seconds(iterationMillis) + " warm-up, " + measurementIterations + " x "
+                + seconds(iterationMillis) + " measurement, 1 thread; "
                 + "start-up: " + startupRuns + " alternating runs; failure path: " + failureRounds + " alternating rounds");
         line("- cells: median (min–max) over the rounds; ratio = median / median of no agent");
         line("");
@@ -466,6 +513,10 @@ public final class BenchLauncher {
         }
         double r = variant.median() / none.median();
         return String.format(Locale.ROOT, r >= 100 ? "%.0f" : "%.2f", r);
+    }
+
+    private static String seconds(int millis) {
+        return (millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0)) + " s";
     }
 
     private void line(String s) {
