@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The full benchmark (about 15 minutes on 2 cores): builds the agent, the benchmarks and fetches the
-# OpenTelemetry Java agent from Maven Central, then runs no agent / Upstream Guard / OpenTelemetry agent
-# alternately: per-call JMH forks, start-up and memory probes (plain 'java' runs of a trivial main), and
-# the failure path. The table goes to benchmarks/target/benchmark-results.md; logs to benchmarks/target/bench-logs/.
+# The full benchmark (about 15 minutes on 2 cores with three clients; more with six, not yet timed):
+# builds the agent, the benchmarks and fetches the OpenTelemetry Java agent from Maven Central, then runs
+# no agent / Upstream Guard / OpenTelemetry agent alternately: per-call JMH forks, start-up and memory
+# probes (plain 'java' runs of a trivial main), and the failure path. The table goes to
+# benchmarks/target/benchmark-results.md; logs to benchmarks/target/bench-logs/.
 # Options are passed on to the launcher, e.g. --quick, --rounds 7, --startup-runs 20, --only startup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
