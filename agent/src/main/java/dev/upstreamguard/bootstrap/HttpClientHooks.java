@@ -28,6 +28,12 @@ public interface HttpClientHooks {
     /** Called with every client built, so that the agent can recognise its own exporter's client. */
     void clientBuilt(Object client);
 
+    /**
+     * Called with the future of every exchange the JDK client starts (its inner {@code sendAsync}), on
+     * the thread that starts it; a guarded sync attempt takes it to bound its wait for the head.
+     */
+    void exchangeStarted(Object future);
+
     /** True when the JDK client's own silent re-send of a failed exchange must be suppressed. */
     boolean suppressInternalRetry();
 }

@@ -100,6 +100,61 @@ class JdkHttpClientSpecificsIT {
     }
 
     @Test
+    void theReadTimeoutBoundsTheHeadNotASlowBody() throws Exception {
+        // the head at once, then 24 bytes 100 ms apart: 2.4 s of body against a 1 s read timeout,
+        // which bounds the wait for the head, as the request's own timeout does in the JDK
+        String body = "slow-but-steady-body-ok!";
+        upstream.otherwise(Fault.dribbleBody(200, body, Duration.ofMillis(100)));
+
+        HttpResponse<String> sync = client.send(get("/d"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> async = client.sendAsync(get("/d"), HttpResponse.BodyHandlers.ofString())
+                .get(20, TimeUnit.SECONDS);
+
+        assertThat(sync.body()).isEqualTo(body);
+        assertThat(async.body()).isEqualTo(body);
+        assertThat(upstream.hits()).isEqualTo(2);
+    }
+
+    @Test
+    void aTimedOutSendLeavesTheThreadAndTheClientReadyForTheNextCall() throws Exception {
+        upstream.enqueue(Fault.hangHead(), Fault.hangHead(), Fault.hangHead()).otherwise(Fault.ok("next"));
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> client.send(get("/h"), HttpResponse.BodyHandlers.ofString()));
+
+        assertThat(thrown).isInstanceOf(java.net.http.HttpTimeoutException.class).hasMessage("request timed out");
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+        assertThat(client.send(get("/n"), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("next");
+        assertThat(upstream.hits()).isEqualTo(4);
+    }
+
+    @Test
+    void aTimedOutSendAsyncFailsWithTheJdksTimeoutException() {
+        upstream.otherwise(Fault.hangHead());
+
+        CompletableFuture<HttpResponse<String>> future =
+                client.sendAsync(get("/h"), HttpResponse.BodyHandlers.ofString());
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> future.get(20, TimeUnit.SECONDS));
+        assertThat(thrown).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .cause().isInstanceOf(java.net.http.HttpTimeoutException.class).hasMessage("request timed out");
+        assertThat(upstream.hits()).isEqualTo(3);
+    }
+
+    @Test
+    void cancellingAnAttemptInFlightStopsTheCall() throws Exception {
+        upstream.otherwise(Fault.hangHead());
+
+        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get("/h"), HttpResponse.BodyHandlers.ofString());
+        assertThat(upstream.awaitHits(1, Duration.ofSeconds(5))).isTrue();
+        assertThat(future.cancel(true)).isTrue();
+
+        // the first attempt's 1 s read timeout would otherwise have started a second attempt
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(2_000))).isFalse();
+        assertThat(future.isCancelled()).isTrue();
+    }
+
+    @Test
     void concurrentCallsEachGetTheirOwnRetries() throws Exception {
         // 50 concurrent calls through one client, each to its own upstream that fails once then answers
         List<FaultyUpstream> upstreams = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.upstreamguard.agent.install;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -14,6 +15,7 @@ import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.Clock;
+import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.GuardPolicy;
 import dev.upstreamguard.agent.core.RequestRecording;
 import dev.upstreamguard.agent.core.Sleeper;
@@ -43,7 +45,8 @@ public final class AgentInstaller {
         DeferredCallObserver observer = new DeferredCallObserver();
         CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(observer), config.enforce(), Clock.SYSTEM,
                 Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
-        JdkHttpClientHooks httpClientHooks = new JdkHttpClientHooks(guard, maxConnectTimeout(config));
+        JdkHttpClientHooks httpClientHooks =
+                new JdkHttpClientHooks(guard, maxConnectTimeout(config), DeadlineWatch.system());
         Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
         Bridge.installLibraries(new LibraryAdapters(guard));
 
@@ -79,6 +82,12 @@ public final class AgentInstaller {
                         .advice(named("send").and(takesArguments(2)), HttpClientAdvice.Send.class.getName())
                         .advice(named("sendAsync").and(isPublic()).and(takesArguments(2).or(takesArguments(3))),
                                 HttpClientAdvice.SendAsync.class.getName()))
+                .type(named("jdk.internal.net.http.HttpClientImpl"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(named("sendAsync").and(isPrivate()).and(takesArguments(4))
+                                        .and(returns(named("java.util.concurrent.CompletableFuture"))),
+                                HttpClientAdvice.InnerSendAsync.class.getName()))
                 .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)

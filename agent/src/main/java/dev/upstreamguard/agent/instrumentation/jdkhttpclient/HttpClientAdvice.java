@@ -60,6 +60,24 @@ public final class HttpClientAdvice {
         }
     }
 
+    /**
+     * {@code HttpClientImpl.sendAsync(request, handler, pushPromiseHandler, executor)}, private, which
+     * the JDK's {@code send} calls before it waits: hands the future to a sync attempt's deadline.
+     */
+    public static final class InnerSendAsync {
+        private InnerSendAsync() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return Object future) {
+            if (future != null) {
+                HttpClientHooks hooks = Bridge.httpClient();
+                if (hooks != null) {
+                    hooks.exchangeStarted(future);
+                }
+            }
+        }
+    }
+
     /** {@code HttpClientBuilderImpl.build}: bound the connect timeout; recognise the agent's own clients. */
     public static final class Build {
         private Build() {}

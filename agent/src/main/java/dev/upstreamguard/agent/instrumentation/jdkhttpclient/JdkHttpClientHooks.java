@@ -3,15 +3,18 @@ package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallRequest;
+import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.CallResult;
 import dev.upstreamguard.bootstrap.HttpClientHooks;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The bridge's entry points for {@code java.net.http.HttpClient}. Thread-safe.
@@ -20,6 +23,10 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
 
     private final CallGuard guard;
     private final long maxConnectTimeoutMillis;
+    /** Bounds async attempts' heads, or null where the request's own timeout must (before Java 16). */
+    private final DeadlineWatch asyncDeadlines;
+    /** The same for sync attempts; null also when this JDK's {@code send} hides its future from the advice. */
+    private volatile DeadlineWatch syncDeadlines;
     /** Set on the thread that builds the agent's own exporter client. */
     private final ThreadLocal<Boolean> buildingInternalClient = new ThreadLocal<>();
     /** The agent's own clients (the OTLP exporter's): never guarded or traced. Usually one. */
@@ -28,10 +35,50 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
     /**
      * @param maxConnectTimeoutMillis the connect timeout bound applied to every client built; a client
      *                                serves many dependencies, so it is the largest of their bounds
+     * @param deadlines               bounds the wait for response heads (see {@link ResponseDeadline}),
+     *                                or null to use each request's own timeout
      */
-    public JdkHttpClientHooks(CallGuard guard, long maxConnectTimeoutMillis) {
+    public JdkHttpClientHooks(CallGuard guard, long maxConnectTimeoutMillis, DeadlineWatch deadlines) {
         this.guard = guard;
         this.maxConnectTimeoutMillis = maxConnectTimeoutMillis;
+        // Before Java 16, cancelling the client's future does not abort its exchange.
+        this.asyncDeadlines = Runtime.version().feature() >= 16 ? deadlines : null;
+        this.syncDeadlines = asyncDeadlines != null && innerSendAsyncExists() ? asyncDeadlines : null;
+    }
+
+    /**
+     * The JDK's {@code send} is its private four-argument {@code sendAsync} plus a wait; the advice on
+     * that method hands a sync attempt its future (see {@link HttpClientAdvice.InnerSendAsync}).
+     */
+    private static boolean innerSendAsyncExists() {
+        try {
+            for (Method m : Class.forName("jdk.internal.net.http.HttpClientImpl").getDeclaredMethods()) {
+                if (m.getName().equals("sendAsync") && m.getParameterCount() == 4
+                        && CompletableFuture.class.isAssignableFrom(m.getReturnType())) {
+                    return true;
+                }
+            }
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            // another JDK's client: sync attempts keep the request timeout
+        }
+        return false;
+    }
+
+    DeadlineWatch asyncDeadlines() {
+        return asyncDeadlines;
+    }
+
+    DeadlineWatch syncDeadlines() {
+        return syncDeadlines;
+    }
+
+    /** A sync attempt's future never reached the advice: later sync attempts use the request timeout. */
+    void syncDeadlinesUnavailable() {
+        if (syncDeadlines != null) {
+            syncDeadlines = null;
+            AgentLog.warnOnce("jdk-sync-deadlines", "HttpClient.send: this JDK does not hand the agent its "
+                    + "future; read timeouts use each request's own timeout from now on");
+        }
     }
 
     /** Runs {@code task} so that any client it builds is treated as the agent's own. */
@@ -50,7 +97,8 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         if (call == null) {
             return null;
         }
-        JdkHttpExchange exchange = new JdkHttpExchange((HttpClient) client, (HttpRequest) request, bodyHandler, null);
+        JdkHttpExchange exchange =
+                new JdkHttpExchange(this, (HttpClient) client, (HttpRequest) request, bodyHandler, null);
         try {
             return CallResult.value(guard.execute(call, exchange));
         } catch (Throwable t) {
@@ -65,7 +113,7 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
             return null;
         }
         return guard.executeAsync(call,
-                new JdkHttpExchange((HttpClient) client, (HttpRequest) request, bodyHandler, pushPromiseHandler));
+                new JdkHttpExchange(this, (HttpClient) client, (HttpRequest) request, bodyHandler, pushPromiseHandler));
     }
 
     @Override
@@ -91,6 +139,11 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
             next[current.length] = new WeakReference<>(client);
             internalClients = next;
         }
+    }
+
+    @Override
+    public void exchangeStarted(Object future) {
+        ResponseDeadline.started(future);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 
 import dev.upstreamguard.agent.core.Attempt;
+import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.Exchange;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.IOException;
@@ -11,23 +12,29 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
  * Runs the attempts of one {@code HttpClient.send}/{@code sendAsync} call: each attempt is a copy of
- * the application's request with the attempt's timeout and trace headers, sent through the same
- * client while the bridge lets it pass.
+ * the application's request with the attempt's trace headers, sent through the same client while the
+ * bridge lets it pass. The attempt's read timeout bounds the wait for the response head: a
+ * {@link ResponseDeadline} where the JDK lets the agent abort an exchange (Java 16 and newer), else the
+ * copy's own request timeout.
  */
 final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
 
+    private final JdkHttpClientHooks hooks;
     private final HttpClient client;
     private final HttpRequest request;
     private final HttpResponse.BodyHandler<Object> handler;
     private final HttpResponse.PushPromiseHandler<Object> pushPromiseHandler;
 
     @SuppressWarnings("unchecked")
-    JdkHttpExchange(HttpClient client, HttpRequest request, Object handler, Object pushPromiseHandler) {
+    JdkHttpExchange(JdkHttpClientHooks hooks, HttpClient client, HttpRequest request, Object handler,
+                    Object pushPromiseHandler) {
+        this.hooks = hooks;
         this.client = client;
         this.request = request;
         this.handler = (HttpResponse.BodyHandler<Object>) handler;
@@ -47,25 +54,60 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
 
     @Override
     public HttpResponse<Object> attempt(Attempt attempt) throws IOException, InterruptedException {
-        HttpRequest copy = requestFor(attempt);
+        ResponseDeadline deadline = deadlineFor(attempt, hooks.syncDeadlines());
+        HttpRequest copy = requestFor(attempt, deadline == null);
         Bridge.beginPassThrough();
+        if (deadline == null) {
+            try {
+                return client.send(copy, handler);
+            } finally {
+                Bridge.endPassThrough();
+            }
+        }
+        deadline.expectFutureOnThisThread();
         try {
-            return client.send(copy, handler);
+            HttpResponse<Object> response = client.send(copy, deadline.watching(handler));
+            if (!deadline.started()) {
+                hooks.syncDeadlinesUnavailable(); // this JDK's send makes its future elsewhere: no more of this
+            }
+            return response;
+        } catch (IOException | CancellationException e) {
+            // the watch cancelled the exchange: "Request cancelled" (Java 17) or a CancellationException
+            if (deadline.fired()) {
+                throw ResponseDeadline.timeout();
+            }
+            throw e;
         } finally {
+            deadline.endOnThisThread();
             Bridge.endPassThrough();
         }
     }
 
     @Override
     public CompletableFuture<HttpResponse<Object>> attemptAsync(Attempt attempt) {
-        HttpRequest copy = requestFor(attempt);
+        ResponseDeadline deadline = deadlineFor(attempt, hooks.asyncDeadlines());
+        HttpRequest copy = requestFor(attempt, deadline == null);
+        HttpResponse.BodyHandler<Object> watched = deadline == null ? handler : deadline.watching(handler);
+        CompletableFuture<HttpResponse<Object>> jdkFuture;
         Bridge.beginPassThrough();
         try {
-            return pushPromiseHandler == null ? client.sendAsync(copy, handler)
-                    : client.sendAsync(copy, handler, pushPromiseHandler);
+            jdkFuture = pushPromiseHandler == null ? client.sendAsync(copy, watched)
+                    : client.sendAsync(copy, watched, pushPromiseHandler);
         } finally {
             Bridge.endPassThrough();
         }
+        if (deadline == null) {
+            return jdkFuture;
+        }
+        deadline.start(jdkFuture);
+        ResponseDeadline.AttemptFuture attemptFuture = new ResponseDeadline.AttemptFuture(jdkFuture, deadline);
+        jdkFuture.whenComplete(attemptFuture);
+        return attemptFuture;
+    }
+
+    /** The deadline that bounds this attempt's wait for its head, or null when the request's timeout does. */
+    private static ResponseDeadline deadlineFor(Attempt attempt, DeadlineWatch watch) {
+        return attempt.enforce() && watch != null ? new ResponseDeadline(watch, attempt.readTimeoutMillis()) : null;
     }
 
     @Override
@@ -94,9 +136,13 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         }
     }
 
-    /** The application's request with this attempt's timeout and trace headers. */
-    private HttpRequest requestFor(Attempt attempt) {
-        if (!attempt.enforce() && attempt.traceparent() == null) {
+    /**
+     * The application's request with this attempt's trace headers and, when {@code timeoutInRequest},
+     * its timeout. Without it, an enforced attempt's copy has no timeout: its deadline bounds the head.
+     */
+    private HttpRequest requestFor(Attempt attempt, boolean timeoutInRequest) {
+        boolean setTimeout = attempt.enforce() && timeoutInRequest;
+        if (attempt.traceparent() == null && !setTimeout) {
             return request;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
@@ -127,9 +173,9 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         }
         b.expectContinue(request.expectContinue());
         request.version().ifPresent(b::version);
-        if (attempt.enforce()) {
+        if (setTimeout) {
             b.timeout(Duration.ofMillis(attempt.readTimeoutMillis()));
-        } else {
+        } else if (!attempt.enforce()) {
             request.timeout().ifPresent(b::timeout);
         }
         return b.build();
