@@ -43,9 +43,11 @@ public final class BenchLauncher {
             {"httpUrlConnection", "httpClientSend", "apacheHttpClient5", "apacheHttpClient4", "okHttp"};
 
     private boolean quick;
-    private int rounds = 5;
-    private int warmupIterations = 5;
-    private int measurementIterations = 5;
+    private int rounds = 3;
+    // Both agents' code (and their SDKs') keeps the JIT compilers busy for 10-20 s of a fork on 2 cores;
+    // measured earlier, the per-call CPU figures count that one-off compilation as if it were per call.
+    private int warmupIterations = 15;
+    private int measurementIterations = 3;
     private int iterationMillis = 1000;
     private boolean oneJvm;
     /** Fixed, the same for every variant and both ways of running. */
