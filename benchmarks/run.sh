@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The full benchmark (about 15 minutes on 2 cores with three clients; more with six, not yet timed):
+# The full benchmark (about 25 minutes on 2 cores: six clients, a fork per variant, round and client):
 # builds the agent, the benchmarks and fetches the OpenTelemetry Java agent from Maven Central, then runs
 # no agent / Upstream Guard / OpenTelemetry agent alternately: per-call JMH forks, start-up and memory
 # probes (plain 'java' runs of a trivial main), and the failure path. The table goes to
