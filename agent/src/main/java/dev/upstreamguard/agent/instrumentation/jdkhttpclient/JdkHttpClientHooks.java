@@ -143,7 +143,7 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
 
     @Override
     public void exchangeStarted(Object future) {
-        ResponseDeadline.started(future);
+        ResponseDeadline.handOver(future);
     }
 
     @Override

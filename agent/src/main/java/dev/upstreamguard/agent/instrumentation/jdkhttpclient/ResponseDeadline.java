@@ -41,7 +41,7 @@ final class ResponseDeadline extends DeadlineWatch.Deadline {
 
     /**
      * Sync attempts: the JDK's {@code send} makes its future inside; until the advice on it calls
-     * {@link #started}, this thread's deadline waits for it. Pair with {@link #endOnThisThread()} in a
+     * {@link #handOver}, this thread's deadline waits for it. Pair with {@link #endOnThisThread()} in a
      * finally.
      */
     void expectFutureOnThisThread() {
@@ -55,7 +55,7 @@ final class ResponseDeadline extends DeadlineWatch.Deadline {
     }
 
     /** Called from the advice with each future the JDK client's inner {@code sendAsync} returns. */
-    static void started(Object jdkFuture) {
+    static void handOver(Object jdkFuture) {
         ResponseDeadline deadline = STARTING.get();
         if (deadline != null && jdkFuture instanceof CompletableFuture) {
             STARTING.remove();
