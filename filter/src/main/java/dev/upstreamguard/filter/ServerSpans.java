@@ -18,6 +18,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Starts the SERVER span of a request, or adopts the one another instrumentation already made current.
@@ -25,7 +27,8 @@ import java.util.Set;
  *
  * <p>The {@link OpenTelemetry} instance is looked up per request: the servlet context attribute {@value
  * #OPEN_TELEMETRY_ATTRIBUTE} when the application set one, else {@link GlobalOpenTelemetry#getOrNoop()},
- * which does not lock the global instance against a later {@code GlobalOpenTelemetry.set}.
+ * which does not lock the global instance against a later {@code GlobalOpenTelemetry.set}; with an
+ * opentelemetry-api older than that method, the no-op instance (the agent still records the SERVER span).
  */
 final class ServerSpans {
   static final String OPEN_TELEMETRY_ATTRIBUTE = "io.opentelemetry.api.OpenTelemetry";
@@ -42,6 +45,14 @@ final class ServerSpans {
 
   private static final Set<String> KNOWN_METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  private static final Logger LOGGER = Logger.getLogger(UpstreamFailureLog.LOGGER_NAME);
+
+  /**
+   * Set once an older opentelemetry-api (Spring Boot 3.5 manages 1.49.0) is found to lack {@code getOrNoop}:
+   * the filter then does without the global instance rather than fail every request with a linkage error.
+   */
+  private static volatile boolean getOrNoopMissing;
 
   private volatile TracerForInstance cached;
 
@@ -120,7 +131,17 @@ final class ServerSpans {
     if (fromContext instanceof OpenTelemetry) {
       return (OpenTelemetry) fromContext;
     }
-    return GlobalOpenTelemetry.getOrNoop();
+    if (!getOrNoopMissing) {
+      try {
+        return GlobalOpenTelemetry.getOrNoop();
+      } catch (NoSuchMethodError olderApi) {
+        getOrNoopMissing = true;
+        LOGGER.log(Level.WARNING, "The application's opentelemetry-api has no GlobalOpenTelemetry.getOrNoop (it is "
+            + "older than the filter's); the filter does not read GlobalOpenTelemetry, which would lock it, and uses the "
+            + "servlet context attribute " + OPEN_TELEMETRY_ATTRIBUTE + " if set, else the agent's spans");
+      }
+    }
+    return OpenTelemetry.noop();
   }
 
   private static TextMapPropagator propagator(OpenTelemetry openTelemetry) {

@@ -46,6 +46,7 @@ public final class ChildJvm {
   private final Map<String, String> env = new LinkedHashMap<>();
   private String classpath = System.getProperty("java.class.path");
   private String mainClass;
+  private Path executableJar;
   private List<String> args = List.of();
   private Duration timeout = Duration.ofSeconds(60);
 
@@ -101,6 +102,17 @@ public final class ChildJvm {
     return this;
   }
 
+  /**
+   * Runs an executable jar ({@code java -jar jar args}, a Spring Boot fat jar for example) instead of
+   * a main class on a class path; its own manifest names the main class.
+   */
+  public ChildJvm jar(Path jar, String... args) {
+    this.executableJar = Objects.requireNonNull(jar, "jar").toAbsolutePath();
+    this.mainClass = executableJar.getFileName().toString();
+    this.args = List.of(args);
+    return this;
+  }
+
   /** How long {@link #run()} waits for the exit (60 s by default). */
   public ChildJvm timeout(Duration timeout) {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -117,9 +129,14 @@ public final class ChildJvm {
     command.addAll(agentArgs);
     command.addAll(jvmArgs);
     sysProps.forEach((key, value) -> command.add("-D" + key + "=" + value));
-    command.add("-cp");
-    command.add(classpath);
-    command.add(mainClass);
+    if (executableJar != null) {
+      command.add("-jar");
+      command.add(executableJar.toString());
+    } else {
+      command.add("-cp");
+      command.add(classpath);
+      command.add(mainClass);
+    }
     command.addAll(args);
     return command;
   }
