@@ -7,6 +7,7 @@ import java.util.function.DoubleFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.labels.CategoryItemLabelGenerator;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -29,6 +30,8 @@ public final class BarPanel {
   private final String axis;
   private final DoubleFunction<String> label;
   private final DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+  private double upper = Double.NaN;
+  private double tick = Double.NaN;
 
   private BarPanel(String title, String axis, DoubleFunction<String> label) {
     this.title = title;
@@ -56,6 +59,16 @@ public final class BarPanel {
           + " is not a finite number");
     }
     dataset.addValue(value, series, category);
+    return this;
+  }
+
+  /**
+   * Fixes the value axis to 0..{@code upper} with a tick every {@code tick} (e.g. a percentage: 0 to
+   * 100, with room for the labels above), instead of fitting it to the values.
+   */
+  public BarPanel axis(double upper, double tick) {
+    this.upper = upper;
+    this.tick = tick;
     return this;
   }
 
@@ -95,6 +108,10 @@ public final class BarPanel {
     values.setTickLabelFont(LABEL_FONT);
     values.setUpperMargin(0.18); // room for the labels above the tallest bar
     values.setLowerMargin(0.08);
+    if (!Double.isNaN(upper)) {
+      values.setRange(0, upper);
+      values.setTickUnit(new NumberTickUnit(tick));
+    }
 
     CategoryPlot plot = new CategoryPlot(dataset, categories, values, renderer);
     plot.setBackgroundPaint(Color.WHITE);

@@ -39,7 +39,7 @@ public final class PhaseChart {
    */
   public static ChartSheet sheet(String note, List<Phase> phases) {
     BarPanel success = BarPanel.of("Callers answered with success", "% of requests",
-        v -> String.format(Locale.ROOT, "%.0f%%", v));
+        v -> String.format(Locale.ROOT, "%.0f%%", v)).axis(112, 20);
     BarPanel p50 = BarPanel.of("Latency the callers saw, p50", "ms", PhaseChart::millis);
     BarPanel p99 = BarPanel.of("Latency the callers saw, p99", "ms", PhaseChart::millis);
     BarPanel attempts = BarPanel.of("Attempts that reached the upstreams", "attempts",
