@@ -72,19 +72,6 @@ public final class BarPanel {
     return this;
   }
 
-  /** How many bars were given. */
-  public int bars() {
-    int bars = 0;
-    for (int row = 0; row < dataset.getRowCount(); row++) {
-      for (int column = 0; column < dataset.getColumnCount(); column++) {
-        if (dataset.getValue(row, column) != null) {
-          bars++;
-        }
-      }
-    }
-    return bars;
-  }
-
   /** The panel as a chart of its own, ready for a {@link ChartSheet}. */
   public JFreeChart chart() {
     BarRenderer renderer = new BarRenderer();

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -65,11 +64,6 @@ public final class ChartSheet {
     for (JFreeChart panel : this.panels) {
       panel.removeLegend();
     }
-  }
-
-  /** The panels, as given. */
-  public List<JFreeChart> panels() {
-    return panels;
   }
 
   /**
@@ -187,15 +181,12 @@ public final class ChartSheet {
     public LegendItemCollection getLegendItems() {
       LegendItemCollection items = new LegendItemCollection();
       Set<String> seen = new HashSet<>();
-      List<LegendItem> all = new ArrayList<>();
       for (JFreeChart panel : panels) {
         for (Iterator<LegendItem> it = panel.getPlot().getLegendItems().iterator(); it.hasNext(); ) {
-          all.add(it.next());
-        }
-      }
-      for (LegendItem item : all) {
-        if (seen.add(item.getLabel())) {
-          items.add(item);
+          LegendItem item = it.next();
+          if (seen.add(item.getLabel())) {
+            items.add(item);
+          }
         }
       }
       return items;
