@@ -29,6 +29,7 @@ import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.Size2D;
 import org.jfree.data.Range;
 import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.SVGUtils;
 import org.jfree.svg.ViewBox;
 
 /**
@@ -87,6 +88,9 @@ public final class ChartSheet {
   public void writeSvg(Path file, int width, int height) throws IOException {
     headless();
     SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+    // two decimals are a hundredth of a pixel: a third of the file's size, nothing a reader can see
+    g2.setGeomDoubleConverter(SVGUtils.createDoubleConverter(2));
+    g2.setTransformDoubleConverter(SVGUtils.createDoubleConverter(2));
     draw(g2, width, height);
     createParent(file);
     String svg = g2.getSVGElement(null, true, new ViewBox(0, 0, width, height), null, null);
