@@ -174,11 +174,12 @@ public final class BenchLauncher {
 
     /** The run's samples beside the table, and its charts drawn from them; a chart never fails the gate. */
     private void writeSamplesAndCharts() {
-        samples.note = String.format(Locale.ROOT, "%sRun of %s: %s; %d start-up runs; %d cores. Medians.",
-                quick ? "QUICK MODE (the CI gate, not the published figures). " : "",
+        samples.note = String.format(Locale.ROOT, "%s%s: %s; %d start-up runs; %d cores; medians",
+                quick ? "QUICK MODE, the CI gate, not the published figures. " : "",
                 java.time.LocalDate.now(java.time.ZoneOffset.UTC),
                 rounds + " alternating rounds per call, " + (oneJvm ? "one JVM per variant and round"
-                        : "a JMH fork per variant, round and client, " + warmupIterations + " s warm-up"),
+                        : "a JMH fork per variant, round and client, " + warmupIterations + " x "
+                                + seconds(iterationMillis) + " warm-up"),
                 startupRuns, Runtime.getRuntime().availableProcessors());
         Path file = BenchCharts.sibling(out, "-samples.csv");
         try {

@@ -89,6 +89,7 @@ public final class BarPanel {
 
     CategoryAxis categories = new CategoryAxis(null);
     categories.setMaximumCategoryLabelLines(2);
+    categories.setMaximumCategoryLabelWidthRatio(1.3f); // a client's name on one line where it fits
     categories.setTickLabelFont(LABEL_FONT);
     NumberAxis values = new NumberAxis(axis);
     values.setLabelFont(LABEL_FONT);

@@ -51,8 +51,7 @@ public final class BenchmarkCharts {
       }
       panels.add(panel.chart());
     }
-    return new ChartSheet("Overhead per call over no agent: Upstream Guard and the OpenTelemetry "
-        + "Java agent (lower is better)", note, 1, panels);
+    return new ChartSheet("Overhead per call over no agent (lower is better)", note, 1, panels);
   }
 
   /** Start-up and memory: a panel per figure, the median of each variant per row. */
@@ -70,7 +69,6 @@ public final class BenchmarkCharts {
       }
       panels.add(panel.chart());
     }
-    return new ChartSheet("Start-up and memory: no agent, Upstream Guard, the OpenTelemetry Java "
-        + "agent (lower is better)", note, figures.size(), panels);
+    return new ChartSheet("Start-up and memory (lower is better)", note, figures.size(), panels);
   }
 }
