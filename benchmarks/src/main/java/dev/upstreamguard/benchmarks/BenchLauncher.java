@@ -32,7 +32,12 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
  * java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds N] [--warmup N] [--iterations N]
  *      [--iteration-ms MS] [--one-jvm | --fork-per-client] [--startup-runs N] [--failure-rounds N]
  *      [--only jmh,startup,failure] [--java PATH] [--ug-agent JAR] [--otel-agent JAR] [--out FILE]
+ * java -jar benchmarks/target/benchmarks.jar --charts-from benchmarks/target/benchmark-results-samples.csv
  * </pre>
+ *
+ * <p>Beside the table ({@code --out}) it writes every sample ({@code <out>-samples.csv}) and the
+ * charts drawn from them ({@code <out>-per-call.svg}/{@code .png}, {@code <out>-startup.svg}/{@code
+ * .png}); {@code --charts-from} draws a saved run's charts again without running anything.
  */
 public final class BenchLauncher {
 
@@ -61,13 +66,15 @@ public final class BenchLauncher {
     private Path otelAgent = Path.of("benchmarks/target/agents/opentelemetry-javaagent.jar");
     private Path out = Path.of("benchmarks/target/benchmark-results.md");
 
-    // benchmark method -> variant -> samples
-    private final Map<String, Map<Variant, Stats>> latency = new TreeMap<>();
-    private final Map<String, Map<Variant, Stats>> cpu = new TreeMap<>();
-    private final Map<String, Map<Variant, Stats>> allocation = new TreeMap<>();
-    private final Map<String, Map<Variant, Stats>> switches = new TreeMap<>();
-    private final Map<String, Map<Variant, Stats>> startup = new TreeMap<>();
-    private final Map<String, Map<Variant, Stats>> failure = new TreeMap<>();
+    // benchmark method -> variant -> samples; kept in a samples file the charts can be drawn again from
+    private final BenchCharts samples = new BenchCharts();
+    private final Map<String, Map<Variant, Stats>> latency = samples.table("latency");
+    private final Map<String, Map<Variant, Stats>> cpu = samples.table("cpu");
+    private final Map<String, Map<Variant, Stats>> allocation = samples.table("alloc");
+    private final Map<String, Map<Variant, Stats>> switches = samples.table("ctxsw");
+    private final Map<String, Map<Variant, Stats>> startup = samples.table("startup");
+    private final Map<String, Map<Variant, Stats>> failure = samples.table("failure");
+    private Path chartsFrom;
     private final Map<Variant, Long> traceExports = new EnumMap<>(Variant.class);
     private final List<String> failures = new ArrayList<>();
     private final StringBuilder report = new StringBuilder();
@@ -77,6 +84,13 @@ public final class BenchLauncher {
     public static void main(String[] args) throws Exception {
         BenchLauncher launcher = new BenchLauncher();
         launcher.parse(args);
+        if (launcher.chartsFrom != null) { // draw a saved run's charts again, run nothing
+            Path file = launcher.chartsFrom;
+            BenchCharts.readSamples(file).draw(file.resolveSibling(
+                    file.getFileName().toString().replaceFirst("-samples\\.csv$", ".md")))
+                    .forEach(chart -> System.out.println("chart: " + chart.toAbsolutePath()));
+            return;
+        }
         int status = launcher.run();
         System.exit(status);
     }
@@ -109,6 +123,7 @@ public final class BenchLauncher {
                 case "--ug-agent": ugAgent = Path.of(args[++i]); break;
                 case "--otel-agent": otelAgent = Path.of(args[++i]); break;
                 case "--out": out = Path.of(args[++i]); break;
+                case "--charts-from": chartsFrom = Path.of(args[++i]); break;
                 // for profiling: e.g. --variants UPSTREAM_GUARD --benchmark httpClientSend
                 //   --jvm-arg -XX:StartFlightRecording=filename=ug.jfr,settings=profile
                 case "--variants":
@@ -147,6 +162,7 @@ public final class BenchLauncher {
         System.out.println(report);
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
         System.out.println("written to " + out.toAbsolutePath());
+        writeSamplesAndCharts();
         if (!failures.isEmpty()) {
             System.out.println("GROSS REGRESSION:");
             failures.forEach(f -> System.out.println("  " + f));
@@ -154,6 +170,25 @@ public final class BenchLauncher {
         }
         System.out.println("no gross regression");
         return 0;
+    }
+
+    /** The run's samples beside the table, and its charts drawn from them; a chart never fails the gate. */
+    private void writeSamplesAndCharts() {
+        samples.note = String.format(Locale.ROOT, "%s%s: %s; %d start-up runs; %d cores; medians",
+                quick ? "QUICK MODE, the CI gate, not the published figures. " : "",
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                rounds + " alternating rounds per call, " + (oneJvm ? "one JVM per variant and round"
+                        : "a JMH fork per variant, round and client, " + warmupIterations + " x "
+                                + seconds(iterationMillis) + " warm-up"),
+                startupRuns, Runtime.getRuntime().availableProcessors());
+        Path file = BenchCharts.sibling(out, "-samples.csv");
+        try {
+            samples.writeSamples(file);
+            System.out.println("samples: " + file.toAbsolutePath());
+            samples.draw(out).forEach(chart -> System.out.println("chart: " + chart.toAbsolutePath()));
+        } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
+            System.out.println("no charts drawn: " + e);
+        }
     }
 
     // ---------------------------------------------------------------- per-call (JMH)

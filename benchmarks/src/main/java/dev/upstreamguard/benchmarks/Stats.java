@@ -18,6 +18,11 @@ final class Stats {
         return samples.isEmpty();
     }
 
+    /** The samples, in the order they were added. */
+    List<Double> values() {
+        return List.copyOf(samples);
+    }
+
     int count() {
         return samples.size();
     }

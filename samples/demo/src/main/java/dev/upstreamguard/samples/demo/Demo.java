@@ -120,6 +120,7 @@ public final class Demo implements AutoCloseable {
     }
     out.println();
     out.print(conclusions(plainResults, guardedResults));
+    out.print(DemoChart.write(settings, plainResults, guardedResults));
     out.printf(Locale.ROOT, "Demo finished in %.1f s.%n", seconds(begin));
     return new DemoReport(plainResults, guardedResults, traceId, trace, jaegerLink);
   }

@@ -62,5 +62,6 @@ class DemoQuickTest {
 
     assertThat(output).contains("phase", "unguarded", "guarded", "SERVER GET", "CLIENT GET",
         "docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one", "Measured in this run");
+    assertThat(output).contains("Chart of this run: " + DemoChart.folder().resolve("demo-report.svg"));
   }
 }
