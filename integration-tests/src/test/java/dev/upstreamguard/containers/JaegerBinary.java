@@ -18,6 +18,7 @@ final class JaegerBinary {
       if (Jaeger.underCi()) {
         throw new AssertionError("CI=true and " + Jaeger.notFoundMessage());
       }
+      System.out.println("Jaeger tests skipped: " + Jaeger.notFoundMessage());
       Assumptions.abort("skipped: " + Jaeger.notFoundMessage());
     }
     return binary;

@@ -41,6 +41,7 @@ class JaegerTest {
       if (Jaeger.underCi()) {
         throw new AssertionError("CI=true and " + Jaeger.notFoundMessage());
       }
+      System.out.println("Jaeger tests skipped: " + Jaeger.notFoundMessage());
       Assumptions.abort("skipped: " + Jaeger.notFoundMessage());
     }
     jaeger = Jaeger.start(binary, workDir);
