@@ -32,8 +32,16 @@ if [ -z "$go_cmd" ]; then
   exit 3
 fi
 
+# Go 1.21+ fetches the toolchain go.mod asks for (1.24+) through the module proxy by itself; older ones cannot.
+go_version="$("$go_cmd" env GOVERSION 2>/dev/null || true)"
+go_minor="$(echo "$go_version" | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 21 ]; then
+  echo "jaeger $version: $go_cmd (${go_version:-no version}) is too old: Jaeger needs Go 1.24+ (Go 1.21+ fetches it by itself)" >&2
+  exit 3
+fi
+
 mkdir -p "$out_dir"
-echo "jaeger $version: building with $("$go_cmd" version) into $bin (takes minutes on 2 cores)" >&2
+echo "jaeger $version: building with $go_version into $bin (takes minutes on 2 cores)" >&2
 start=$(date +%s)
 # Build to a temporary name first: an interrupted build must never leave a half-written binary to reuse.
 tmp="$out_dir/jaeger.partial.$$"
