@@ -5,6 +5,7 @@ import dev.upstreamguard.testing.OtlpReceiver;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** {@link FlatShopMain} in a child JVM started with the agent (through the {@link ChildJvm} fixture). */
 final class FlatShop implements Shop {
@@ -34,13 +35,26 @@ final class FlatShop implements Shop {
       jvm.jvmArg(option);
     }
     jvm.sysProp("app.otlp.endpoint", receiver.endpoint());
-    ChildJvm.Running running = withSdk
+    return await(withSdk
         ? jvm.mainClass(FlatShopMain.class.getName(), "sdk").start()
-        : jvm.mainClass(FlatShopMain.class.getName()).start();
+        : jvm.mainClass(FlatShopMain.class.getName()).start(), "/shop");
+  }
+
+  /**
+   * The shop with only the API, its servlets at the context root, as one more service with these settings
+   * ({@link Settings#systemProperties(String, String, String)} and more).
+   */
+  static FlatShop startAtRoot(List<String> options) {
+    ChildJvm jvm = ChildJvm.java().javaagent(Settings.agentJar()).sysProp("shop.context", "/");
+    options.forEach(jvm::jvmArg);
+    return await(jvm.mainClass(FlatShopMain.class.getName()).start(), "");
+  }
+
+  private static FlatShop await(ChildJvm.Running running, String contextPath) {
     try {
       String line = running.awaitOutputLine(l -> l.startsWith("shop listening on "), Duration.ofSeconds(90));
       int port = Integer.parseInt(line.substring("shop listening on ".length()).trim());
-      return new FlatShop(running, URI.create("http://127.0.0.1:" + port + "/shop"));
+      return new FlatShop(running, URI.create("http://127.0.0.1:" + port + contextPath));
     } catch (RuntimeException | Error e) {
       running.close();
       throw e;

@@ -1,6 +1,7 @@
 package dev.upstreamguard.containers;
 
 import dev.upstreamguard.filter.UpstreamGuardFilter;
+import dev.upstreamguard.webapp.BackendServlet;
 import dev.upstreamguard.webapp.BugServlet;
 import dev.upstreamguard.webapp.HealthServlet;
 import dev.upstreamguard.webapp.HttpClientAsyncServlet;
@@ -30,7 +31,7 @@ import org.eclipse.jetty.server.ServerConnector;
  *
  * <p>Argument {@code sdk}: the application has its own OpenTelemetry SDK, registered as the global
  * instance, exporting to {@code -Dapp.otlp.endpoint} as service {@value #APP_SERVICE_NAME}. Without it the
- * application has only the API.
+ * application has only the API. The context path is {@code -Dshop.context}, {@code /shop} by default.
  */
 public final class FlatShopMain {
   static final String APP_SERVICE_NAME = "shop-app-sdk";
@@ -47,7 +48,7 @@ public final class FlatShopMain {
     connector.setPort(0);
     server.addConnector(connector);
 
-    ServletContextHandler context = new ServletContextHandler("/shop");
+    ServletContextHandler context = new ServletContextHandler(System.getProperty("shop.context", "/shop"));
     FilterHolder filter = new FilterHolder(UpstreamGuardFilter.class);
     filter.setName("upstreamGuard");
     filter.setAsyncSupported(true);
@@ -56,6 +57,8 @@ public final class FlatShopMain {
     add(context, new HttpClientServlet(), "/call/httpclient");
     add(context, new HttpClientAsyncServlet(), "/call/httpclient-async");
     add(context, new BugServlet(), "/bug");
+    add(context, new BackendServlet(), "/price/*");
+    add(context, new BackendServlet(), "/stock/*");
     add(context, new HealthServlet(), "/health");
     server.setHandler(context);
     server.setStopAtShutdown(true);

@@ -26,6 +26,15 @@ final class JettyShop implements Shop {
   }
 
   static JettyShop start(String name, OtlpReceiver receiver) throws IOException {
+    return start(name, Settings.war(), "shop", "/health", Settings.systemProperties(receiver));
+  }
+
+  /**
+   * Deploys {@code war} as context {@code /context} in a Jetty started with these JVM {@code options};
+   * returns once {@code GET /context + readyPath} answers 200.
+   */
+  static JettyShop start(String name, Path war, String context, String readyPath, List<String> options)
+      throws IOException {
     Path home = Settings.jettyHome();
     Path jettyBase = Settings.workDir(name);
     String startJar = home.resolve("start.jar").toString();
@@ -34,19 +43,19 @@ final class JettyShop implements Shop {
         List.of(java, "-jar", startJar, "--add-modules=http,ee10-deploy"), jettyBase, Map.of(),
         jettyBase.resolve("add-modules.log"));
     Files.createDirectories(jettyBase.resolve("webapps"));
-    Files.copy(Settings.war(), jettyBase.resolve("webapps/shop.war"));
+    Files.copy(war, jettyBase.resolve("webapps/" + context + ".war"));
 
     int port = Ports.refusedPort(); // a port just free: nothing else listens on it
     List<String> command = new ArrayList<>();
     command.add(java);
     command.add("-javaagent:" + Settings.agentJar());
-    command.addAll(Settings.systemProperties(receiver));
+    command.addAll(options);
     command.addAll(List.of("-jar", startJar, "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
     ContainerProcess process = ContainerProcess.start("jetty-" + name, command, jettyBase, Map.of(),
         jettyBase.resolve("console.log"));
-    JettyShop shop = new JettyShop(process, URI.create("http://127.0.0.1:" + port + "/shop"));
+    JettyShop shop = new JettyShop(process, URI.create("http://127.0.0.1:" + port + "/" + context));
     try {
-      process.awaitReady(URI.create(shop.base + "/health"), Duration.ofSeconds(90));
+      process.awaitReady(URI.create(shop.base + readyPath), Duration.ofSeconds(90));
     } catch (RuntimeException | Error e) {
       shop.close();
       throw e;

@@ -39,6 +39,11 @@ final class Settings {
     return existing("shop.war");
   }
 
+  /** The sample storefront's WAR (samples/storefront), as a user deploys it. */
+  static Path storefrontWar() {
+    return existing("storefront.war");
+  }
+
   /** A fresh directory under target/ for one shop. */
   static Path workDir(String name) throws IOException {
     Path dir = Path.of(required("work.dir")).resolve(name);
@@ -66,16 +71,24 @@ final class Settings {
    * {@code receiver}.
    */
   static List<String> systemProperties(OtlpReceiver receiver) {
+    return systemProperties(receiver.endpoint(), SERVICE_NAME, NAMED_DEPENDENCY + "=localhost");
+  }
+
+  /**
+   * The same settings for another service: its name, its {@code upstreamguard.dependencies} and where it
+   * exports its spans.
+   */
+  static List<String> systemProperties(String otlpEndpoint, String serviceName, String dependencies) {
     List<String> options = new ArrayList<>();
     options.add("-Dupstreamguard.timeout.connect=500ms");
     options.add("-Dupstreamguard.timeout.read=" + READ_TIMEOUT_MILLIS + "ms");
     options.add("-Dupstreamguard.timeout.call=10s");
     options.add("-Dupstreamguard.retry.backoff.initial=10ms");
     options.add("-Dupstreamguard.retry.backoff.max=40ms");
-    options.add("-Dupstreamguard.dependencies=" + NAMED_DEPENDENCY + "=localhost");
+    options.add("-Dupstreamguard.dependencies=" + dependencies);
     options.add("-Djdk.net.hosts.file=" + hostsFile());
-    options.add("-Dotel.service.name=" + SERVICE_NAME);
-    options.add("-Dotel.exporter.otlp.endpoint=" + receiver.endpoint());
+    options.add("-Dotel.service.name=" + serviceName);
+    options.add("-Dotel.exporter.otlp.endpoint=" + otlpEndpoint);
     options.add("-Dotel.bsp.schedule.delay=50");
     options.add("-Dotel.metrics.exporter=none");
     options.add("-Dotel.logs.exporter=none");

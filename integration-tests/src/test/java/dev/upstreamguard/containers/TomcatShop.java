@@ -39,6 +39,15 @@ final class TomcatShop implements Shop {
   }
 
   static TomcatShop start(String name, ApiLayout layout, OtlpReceiver receiver) throws IOException {
+    return start(name, layout, Settings.war(), "shop", "/health", Settings.systemProperties(receiver));
+  }
+
+  /**
+   * Deploys {@code war} as context {@code /context} in a Tomcat whose {@code CATALINA_OPTS} are {@code
+   * options}; returns once {@code GET /context + readyPath} answers 200.
+   */
+  static TomcatShop start(String name, ApiLayout layout, Path war, String context, String readyPath,
+      List<String> options) throws IOException {
     Path home = Settings.tomcatHome();
     Path catalinaBase = Settings.workDir(name);
     for (String dir : List.of("bin", "conf", "lib", "logs", "temp", "webapps", "work")) {
@@ -63,9 +72,9 @@ final class TomcatShop implements Shop {
         "CATALINA_OPTS=\"$CATALINA_OPTS -javaagent:" + Settings.agentJar() + "\"\n");
 
     if (layout == ApiLayout.IN_WAR) {
-      Files.copy(Settings.war(), catalinaBase.resolve("webapps/shop.war"));
+      Files.copy(war, catalinaBase.resolve("webapps/" + context + ".war"));
     } else {
-      unpackMovingApi(Settings.war(), catalinaBase.resolve("webapps/shop"), catalinaBase.resolve("lib"));
+      unpackMovingApi(war, catalinaBase.resolve("webapps/" + context), catalinaBase.resolve("lib"));
     }
 
     Map<String, String> env = Map.of(
@@ -76,13 +85,13 @@ final class TomcatShop implements Shop {
         "CATALINA_PID", "",
         "JAVA_OPTS", "",
         // The test's settings: exporter endpoint and short timeouts. Users put theirs in setenv.sh too.
-        "CATALINA_OPTS", String.join(" ", Settings.systemProperties(receiver)));
+        "CATALINA_OPTS", String.join(" ", options));
     ContainerProcess process = ContainerProcess.start("tomcat-" + name,
         List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"), catalinaBase, env,
         catalinaBase.resolve("logs/console.log"));
-    TomcatShop shop = new TomcatShop(process, URI.create("http://127.0.0.1:" + port + "/shop"));
+    TomcatShop shop = new TomcatShop(process, URI.create("http://127.0.0.1:" + port + "/" + context));
     try {
-      process.awaitReady(URI.create(shop.base + "/health"), Duration.ofSeconds(90));
+      process.awaitReady(URI.create(shop.base + readyPath), Duration.ofSeconds(90));
     } catch (RuntimeException | Error e) {
       shop.close();
       throw e;

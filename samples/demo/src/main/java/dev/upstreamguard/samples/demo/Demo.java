@@ -29,10 +29,23 @@ public final class Demo implements AutoCloseable {
   private final DemoSettings settings;
   private final PrintStream out;
   private final List<AutoCloseable> started = new ArrayList<>();
+  private final DemoJaeger jaeger;
+  private List<ReceivedSpan> jaegerTrace = List.of();
 
   public Demo(DemoSettings settings, PrintStream out) {
+    this(settings, out, null);
+  }
+
+  /** A demo that also reads the failed request's trace back from {@code jaeger} (stopped with the demo). */
+  Demo(DemoSettings settings, PrintStream out, DemoJaeger jaeger) {
     this.settings = settings;
     this.out = out;
+    this.jaeger = jaeger == null ? null : remember(jaeger);
+  }
+
+  /** The failed request's trace as Jaeger's query API returned it: empty without {@code --jaeger}. */
+  List<ReceivedSpan> jaegerTrace() {
+    return jaegerTrace;
   }
 
   /** Runs the demo to the end; {@link #close()} (or the caller's try-with-resources) stops everything. */
@@ -109,7 +122,9 @@ public final class Demo implements AutoCloseable {
       out.println("  " + failed.status() + " " + failed.contentType() + "  " + failed.body());
       out.println("and its trace, received over OTLP (/v1/traces, protobuf) as Jaeger would receive it:");
       out.print(indent(new TraceTree(trace, settings.colour()).render()));
-      if (settings.jaeger() != null) {
+      if (jaeger != null) {
+        jaegerLink = readBackFromJaeger(traceId, trace);
+      } else if (settings.jaeger() != null) {
         jaegerLink = "http://localhost:16686/trace/" + traceId;
         out.println("In Jaeger: " + jaegerLink);
       } else {
@@ -123,6 +138,22 @@ public final class Demo implements AutoCloseable {
     out.print(DemoChart.write(settings, plainResults, guardedResults));
     out.printf(Locale.ROOT, "Demo finished in %.1f s.%n", seconds(begin));
     return new DemoReport(plainResults, guardedResults, traceId, trace, jaegerLink);
+  }
+
+  /** Prints the trace as Jaeger returns it and whether it agrees with the receiver's; returns the API link. */
+  private String readBackFromJaeger(String traceId, List<ReceivedSpan> received) throws InterruptedException {
+    jaegerTrace = jaeger.awaitTrace(traceId, received.size(), TRACE_WAIT.multipliedBy(2));
+    out.println("and as Jaeger's query API returns it, " + jaeger.apiLink(traceId) + " :");
+    out.print(indent(new TraceTree(jaegerTrace, settings.colour()).render()));
+    String difference = DemoJaeger.difference(received, jaegerTrace);
+    out.println(difference == null
+        ? "Jaeger and the receiver agree: " + received.size() + " spans, the same ids, parents, kinds, "
+            + "names, statuses, services and failure attributes."
+        : "Jaeger and the receiver DIFFER: " + difference);
+    if (jaeger.uiLink(traceId) != null) {
+      out.println("In Jaeger's web UI: " + jaeger.uiLink(traceId));
+    }
+    return jaeger.apiLink(traceId);
   }
 
   /** Stops the storefronts, the upstreams and the receivers, last started first. Idempotent. */

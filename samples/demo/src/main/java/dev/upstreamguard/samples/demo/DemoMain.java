@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code java -jar samples/demo/target/upstream-guard-demo.jar [--quick] [--no-colour]}: runs the
- * demo from the repository's root (or anywhere, with {@code -Dupstreamguard.demo.agent=PATH} naming
- * the agent jar). Exits 0 when the demo ran to the end.
+ * {@code java -jar samples/demo/target/upstream-guard-demo.jar [--quick] [--no-colour] [--jaeger]}: runs
+ * the demo from the repository's root (or anywhere, with {@code -Dupstreamguard.demo.agent=PATH} naming
+ * the agent jar). {@code --jaeger} sends the guarded storefront's spans to a Jaeger too (see {@link
+ * DemoJaeger}) and prints the failed request's trace as Jaeger returns it. Exits 0 when the demo ran to
+ * the end.
  */
 public final class DemoMain {
 
@@ -22,19 +24,26 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     List<String> options = List.of(args);
     for (String option : options) {
-      if (!List.of("--quick", "--no-colour", "--no-color").contains(option)) {
-        System.err.println("unknown option " + option + " (expected --quick, --no-colour)");
+      if (!List.of("--quick", "--no-colour", "--no-color", "--jaeger").contains(option)) {
+        System.err.println("unknown option " + option + " (expected --quick, --no-colour, --jaeger)");
         System.exit(2);
       }
     }
     Path agent = agentJar();
     boolean colour = !options.contains("--no-colour") && !options.contains("--no-color")
         && colourTerminal();
-    String jaeger = jaegerListening() ? JAEGER_OTLP : null;
+    DemoJaeger readBack = null;
+    if (options.contains("--jaeger")) {
+      readBack = DemoJaeger.find(Path.of(""), repositoryRoot());
+      if (readBack == null) {
+        System.out.println(DemoJaeger.notFound(Path.of("")));
+      }
+    }
+    String jaeger = readBack != null ? readBack.otlpEndpoint() : jaegerListening() ? JAEGER_OTLP : null;
     DemoSettings settings = options.contains("--quick")
         ? DemoSettings.quick(agent, colour, jaeger)
         : DemoSettings.full(agent, colour, jaeger);
-    Demo demo = new Demo(settings, System.out);
+    Demo demo = new Demo(settings, System.out, readBack);
     Thread stopper = new Thread(demo::close, "demo-stop");
     Runtime.getRuntime().addShutdownHook(stopper); // Ctrl-C stops the child JVMs too
     try (demo) {
@@ -55,12 +64,16 @@ public final class DemoMain {
     if (Files.isRegularFile(relative)) {
       return relative.toAbsolutePath();
     }
-    try { // samples/demo/target/upstream-guard-demo.jar -> the repository's root
+    return repositoryRoot().resolve(relative);
+  }
+
+  /** The repository's root, from this jar's place (samples/demo/target/upstream-guard-demo.jar), else here. */
+  static Path repositoryRoot() {
+    try {
       Path jar = Path.of(DemoMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path root = jar.getParent().getParent().getParent().getParent();
-      return root.resolve(relative);
+      return jar.getParent().getParent().getParent().getParent();
     } catch (URISyntaxException | NullPointerException | SecurityException e) {
-      return relative.toAbsolutePath();
+      return Path.of("").toAbsolutePath();
     }
   }
 

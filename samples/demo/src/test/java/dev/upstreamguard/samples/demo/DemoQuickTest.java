@@ -2,12 +2,14 @@ package dev.upstreamguard.samples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.upstreamguard.testing.Jaeger;
 import dev.upstreamguard.testing.ReceivedSpan;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,9 +24,16 @@ class DemoQuickTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     DemoReport report;
     long start = System.nanoTime();
-    try (Demo demo = new Demo(DemoSettings.quick(agent, false, null),
-        new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+    // With the Jaeger that tools/jaeger/build.sh built (as --jaeger does); CI must have it.
+    DemoJaeger jaeger = DemoJaeger.find(Path.of(""));
+    if (jaeger == null && Jaeger.underCi()) {
+      throw new AssertionError("CI=true and " + DemoJaeger.notFound(Path.of("")));
+    }
+    List<ReceivedSpan> inJaeger;
+    try (Demo demo = new Demo(DemoSettings.quick(agent, false, jaeger == null ? null : jaeger.otlpEndpoint()),
+        new PrintStream(printed, true, StandardCharsets.UTF_8), jaeger)) {
       report = demo.run();
+      inJaeger = demo.jaegerTrace();
     }
     String output = printed.toString(StandardCharsets.UTF_8);
     System.out.println(output);
@@ -60,8 +69,16 @@ class DemoQuickTest {
       assertThat(span.attr("upstreamguard.attempt")).isNotNull();
     });
 
-    assertThat(output).contains("phase", "unguarded", "guarded", "SERVER GET", "CLIENT GET",
-        "docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one", "Measured in this run");
+    assertThat(output).contains("phase", "unguarded", "guarded", "SERVER GET", "CLIENT GET", "Measured in this run");
     assertThat(output).contains("Chart of this run: " + DemoChart.folder().resolve("demo-report.svg"));
+    if (jaeger == null) {
+      assertThat(output).contains("docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one");
+    } else {
+      // Jaeger's trace of the failed request is the receiver's: the same spans, parents and failure attributes.
+      assertThat(inJaeger).hasSize(report.trace().size());
+      assertThat(DemoJaeger.difference(report.trace(), inJaeger)).isNull();
+      assertThat(report.jaegerLink()).endsWith("/api/traces/" + report.traceId());
+      assertThat(output).contains("Jaeger and the receiver agree", report.jaegerLink());
+    }
   }
 }
