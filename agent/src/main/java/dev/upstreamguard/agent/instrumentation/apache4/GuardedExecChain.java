@@ -79,7 +79,9 @@ final class GuardedExecChain implements ClientExecChain {
     private void failAsTheClientWould(IOException e, CallRequest call, HttpClientContext context,
                                       HttpExecutionAware execAware) throws NonRepeatableRequestException {
         HttpRequestRetryHandler handler = appRetries.effectiveHandler;
-        if (call.replayable() || handler == null || (execAware != null && execAware.isAborted())) {
+        // in observe mode the client's own RetryExec, outside this link, still does it
+        if (!guard.enforcing() || call.replayable() || handler == null
+                || (execAware != null && execAware.isAborted())) {
             return;
         }
         boolean wouldRetry;
