@@ -2,11 +2,14 @@ package dev.upstreamguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.upstreamguard.testing.Fault;
 import dev.upstreamguard.testing.FaultyUpstream;
+import java.net.ConnectException;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,5 +51,25 @@ class AgentDisabledIT {
         assertThat(upstream.requests()).allMatch(r -> r.header("traceparent") == null);
         Thread.sleep(Duration.ofSeconds(1).toMillis()); // an exporter would have sent by now (50ms schedule delay)
         assertThat(Collector.receiver().spans()).isEmpty();
+    }
+
+    @Test
+    void aNameWhoseFirstAddressRefusesIsServedByItsNextAddressByTheLibrariesOnly() throws Exception {
+        // what the conformance suite expects with the agent: the same as here, without it
+        for (ClientDriver driver : List.of(new JdkHttpClientDriver(false), new UrlConnectionDriver(), new Apache5Driver(),
+                new Apache4Driver(), new OkHttpDriver(false))) {
+            try (FaultyUpstream second = ClientConformanceSuite.startWhereTheFirstAddressRefuses()) {
+                String url = "http://twin.test:" + second.port() + "/orders";
+                Throwable thrown = catchThrowable(() -> driver.call("POST", url, "x"));
+
+                if (driver.triesEveryAddressOfAName()) {
+                    assertThat(thrown).as(driver.getClass().getSimpleName()).isNull();
+                    assertThat(second.hits()).isEqualTo(1);
+                } else {
+                    assertThat(thrown).as(driver.getClass().getSimpleName()).isInstanceOf(ConnectException.class);
+                    assertThat(second.hits()).isZero();
+                }
+            }
+        }
     }
 }

@@ -17,7 +17,25 @@ import org.apache.http.util.EntityUtils;
 /** Apache HttpClient 4.5, {@code HttpClients.createDefault()} and {@code execute} with a response handler. */
 final class Apache4Driver implements ClientDriver {
 
-    private final CloseableHttpClient client = HttpClients.createDefault();
+    private final CloseableHttpClient client;
+
+    Apache4Driver() {
+        this(HttpClients.createDefault());
+    }
+
+    private Apache4Driver(CloseableHttpClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
+        return new Apache4Driver(HttpClients.custom()
+                .setDefaultRequestConfig(org.apache.http.client.config.RequestConfig.custom()
+                        .setConnectTimeout((int) connect.toMillis())
+                        .setSocketTimeout((int) read.toMillis())
+                        .build())
+                .build());
+    }
 
     @Override
     public Reply call(String method, String url, String body) throws Exception {

@@ -14,10 +14,33 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 
-/** Apache HttpClient 5 classic, {@code HttpClients.createDefault()} and {@code execute} with a response handler. */
+/**
+ * Apache HttpClient 5 classic, {@code HttpClients.createDefault()} and {@code execute} with a response
+ * handler; with timeouts, those of the connection manager's {@code ConnectionConfig} (5.2's advice).
+ */
 final class Apache5Driver implements ClientDriver {
 
-    private final CloseableHttpClient client = HttpClients.createDefault();
+    private final CloseableHttpClient client;
+
+    Apache5Driver() {
+        this(HttpClients.createDefault());
+    }
+
+    private Apache5Driver(CloseableHttpClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
+        return new Apache5Driver(HttpClients.custom()
+                .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                                .setConnectTimeout(org.apache.hc.core5.util.Timeout.of(connect))
+                                .setSocketTimeout(org.apache.hc.core5.util.Timeout.of(read))
+                                .build())
+                        .build())
+                .build());
+    }
 
     @Override
     public Reply call(String method, String url, String body) throws Exception {

@@ -240,6 +240,89 @@ abstract class ClientConformanceSuite {
     }
 
     @Test
+    void theApplicationsShorterReadTimeoutIsKept() {
+        upstream.otherwise(Fault.slowHead(SLOW));
+        ClientDriver own = driver().withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(150));
+
+        Throwable thrown = catchThrowable(() -> own.call("GET", upstream.url("/slow"), null));
+
+        assertThat(thrown).isInstanceOf(driver().readTimeoutType());
+        assertThat(upstream.hits()).isEqualTo(3);
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
+        // the application's 150 ms ended attempts: with the agent's 1 s, none could end sooner
+        assertThat(spans).filteredOn(s -> s.durationMillis() < 1_000).isNotEmpty();
+        assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.read_ms")).containsOnly(150L);
+        assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("timeout");
+    }
+
+    @Test
+    void theApplicationsShorterConnectTimeoutIsKept() throws Exception {
+        try (ConnectHang hang = ConnectHang.start()) {
+            ClientDriver own = driver().withTimeouts(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+            Throwable thrown = catchThrowable(() -> own.call("GET", hang.url("/"), null));
+
+            assertThat(thrown).isInstanceOf(driver().connectTimeoutType());
+            List<ReceivedSpan> spans = Collector.clientSpans(hang.port(), 3);
+            // the application's 100 ms ended connects: with the agent's 500 ms, none could end sooner
+            assertThat(spans).filteredOn(s -> s.durationMillis() < 500).isNotEmpty();
+            assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms")).containsOnly(100L);
+            assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
+        }
+    }
+
+    @Test
+    void theApplicationsLongerTimeoutsGiveWayToTheAgents() {
+        upstream.otherwise(Fault.slowHead(SLOW));
+        ClientDriver own = driver().withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20));
+
+        Throwable thrown = catchThrowable(() -> own.call("GET", upstream.url("/slow"), null));
+
+        assertThat(thrown).isInstanceOf(driver().readTimeoutType());
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
+        assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms")).containsOnly(500L);
+        assertThat(spans.get(0).longAttr("upstreamguard.timeout.read_ms")).isEqualTo(1_000L);
+    }
+
+    @Test
+    void aNameWhoseFirstAddressRefusesIsServedByItsNextAddress() throws Exception {
+        // twin.test is 127.0.0.1, then 127.0.0.2 (the ITs' hosts file): the first refuses, the second answers
+        try (FaultyUpstream second = startWhereTheFirstAddressRefuses()) {
+            second.otherwise(Fault.ok("second"));
+            String url = "http://twin.test:" + second.port() + "/orders";
+            if (!driver().triesEveryAddressOfAName()) {
+                // as without the agent (AgentDisabledIT): the JDK's clients try the first address only
+                assertThat(catchThrowable(() -> driver().call("GET", url, null))).isInstanceOf(ConnectException.class);
+                assertThat(second.hits()).isZero();
+                return;
+            }
+
+            ClientDriver.Reply get = driver().call("GET", url, null);
+            ClientDriver.Reply post = driver().call("POST", url, "{\"id\":3}");
+
+            assertThat(get.status()).isEqualTo(200);
+            assertThat(get.body()).isEqualTo("second");
+            assertThat(post.status()).isEqualTo(200);
+            assertThat(second.requests()).extracting(RecordedRequest::method).containsExactly("GET", "POST");
+            assertThat(second.requests().get(1).bodyText()).isEqualTo("{\"id\":3}");
+        }
+    }
+
+    /** An upstream on 127.0.0.2 whose port nothing listens on at 127.0.0.1. */
+    static FaultyUpstream startWhereTheFirstAddressRefuses() {
+        for (int tries = 0; tries < 10; tries++) {
+            FaultyUpstream second = FaultyUpstream.startOn("127.0.0.2");
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress("127.0.0.1", second.port()), 500);
+            } catch (IOException refused) {
+                return second;
+            }
+            second.close(); // something listens on 127.0.0.1 at that port: try another
+        }
+        throw new IllegalStateException("no port free on 127.0.0.1 that is bound on 127.0.0.2");
+    }
+
+    @Test
     void retryAfterIsHonoured() throws Exception {
         upstream.enqueue(Fault.retryAfter(503, "1")).otherwise(Fault.ok("later"));
         long start = System.nanoTime();

@@ -45,4 +45,18 @@ interface ClientDriver {
 
     /** The exception class the library throws when the connect times out. */
     Class<? extends Throwable> connectTimeoutType();
+
+    /**
+     * True when the library, without the agent, tries the next address of a host name whose first
+     * address refuses (Apache 5 and 4, OkHttp); the JDK's clients connect to the first address only.
+     */
+    default boolean triesEveryAddressOfAName() {
+        return true;
+    }
+
+    /**
+     * The same library with the application's own connect and read timeouts, set the way the library
+     * recommends (for OkHttp per call, through {@code newBuilder()}).
+     */
+    ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read);
 }

@@ -3,6 +3,8 @@ package dev.upstreamguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.upstreamguard.testing.ChildJvm;
+import dev.upstreamguard.testing.ConnectHang;
 import dev.upstreamguard.testing.Fault;
 import dev.upstreamguard.testing.FaultyUpstream;
 import dev.upstreamguard.testing.ReceivedSpan;
@@ -36,6 +38,45 @@ class HttpUrlConnectionSpecificsIT {
 
     private HttpURLConnection open(String path) throws IOException {
         return (HttpURLConnection) new URL(upstream.url(path)).openConnection();
+    }
+
+    @Test
+    void theJdkWideDefaultTimeoutsTheApplicationSetAreKeptWhenShorter() throws Exception {
+        // sun.net.client.default*Timeout apply to every connection that sets none; the JDK reads them at start-up
+        upstream.otherwise(Fault.slowHead(java.time.Duration.ofSeconds(20)));
+        ChildJvm.Result read = defaultsApp(upstream.url("/slow")).run();
+
+        assertThat(read.stdout()).contains("error=java.net.SocketTimeoutException");
+        assertThat(upstream.hits()).isEqualTo(3);
+        // three attempts of the application's 150 ms; the agent's 3 s each would take 9 s
+        assertThat(doneInMillis(read)).isLessThan(4_000L);
+
+        try (ConnectHang hang = ConnectHang.start()) {
+            ChildJvm.Result connect = defaultsApp(hang.url("/")).run();
+
+            assertThat(connect.stdout()).contains("error=java.net.SocketTimeoutException");
+            // three connects of the application's 100 ms; the agent's 2 s each would take 6 s
+            assertThat(doneInMillis(connect)).isLessThan(3_000L);
+        }
+    }
+
+    private static ChildJvm defaultsApp(String url) {
+        return ChildJvm.java()
+                .javaagent(java.nio.file.Paths.get(System.getProperty("agent.jar")))
+                .sysProp("otel.traces.exporter", "none")
+                .sysProp("upstreamguard.timeout.connect", "2s")
+                .sysProp("upstreamguard.timeout.read", "3s")
+                .sysProp("upstreamguard.retry.backoff.initial", "10ms")
+                .sysProp("sun.net.client.defaultConnectTimeout", "100")
+                .sysProp("sun.net.client.defaultReadTimeout", "150")
+                .mainClass(dev.upstreamguard.it.apps.CallMain.class.getName(), "urlconnection", url, "1")
+                .timeout(java.time.Duration.ofSeconds(60));
+    }
+
+    private static long doneInMillis(ChildJvm.Result result) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("done in (\\d+)ms").matcher(result.stdout());
+        assertThat(m.find()).as(result.stdout()).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     @Test

@@ -12,18 +12,34 @@ import java.util.concurrent.TimeUnit;
 /** {@code java.net.http.HttpClient}, through {@code send} or {@code sendAsync}. */
 final class JdkHttpClientDriver implements ClientDriver {
 
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final HttpClient client;
+    private final java.time.Duration requestTimeout;
     private final boolean async;
 
     JdkHttpClientDriver(boolean async) {
+        this(HttpClient.newHttpClient(), null, async);
+    }
+
+    private JdkHttpClientDriver(HttpClient client, java.time.Duration requestTimeout, boolean async) {
+        this.client = client;
+        this.requestTimeout = requestTimeout;
         this.async = async;
+    }
+
+    /** The client's connect timeout and each request's own timeout. */
+    @Override
+    public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
+        return new JdkHttpClientDriver(HttpClient.newBuilder().connectTimeout(connect).build(), read, async);
     }
 
     @Override
     public Reply call(String method, String url, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (requestTimeout != null) {
+            builder.timeout(requestTimeout);
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         if (async) {
             try {
@@ -35,6 +51,11 @@ final class JdkHttpClientDriver implements ClientDriver {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
         }
         return new Reply(response.statusCode(), response.body(), response.headers().map());
+    }
+
+    @Override
+    public boolean triesEveryAddressOfAName() {
+        return false;
     }
 
     @Override

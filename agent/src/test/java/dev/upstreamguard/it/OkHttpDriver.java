@@ -23,11 +23,22 @@ import okhttp3.Response;
  */
 final class OkHttpDriver implements ClientDriver {
 
-    private final OkHttpClient client = new OkHttpClient();
+    private final OkHttpClient client;
     private final boolean async;
 
     OkHttpDriver(boolean async) {
+        this(new OkHttpClient(), async);
+    }
+
+    private OkHttpDriver(OkHttpClient client, boolean async) {
+        this.client = client;
         this.async = async;
+    }
+
+    /** Per call, as OkHttp advises: a client derived from the shared one by {@code newBuilder()}. */
+    @Override
+    public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
+        return new OkHttpDriver(client.newBuilder().connectTimeout(connect).readTimeout(read).build(), async);
     }
 
     @Override

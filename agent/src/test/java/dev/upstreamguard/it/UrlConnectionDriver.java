@@ -12,9 +12,30 @@ import java.nio.charset.StandardCharsets;
 /** {@code java.net.HttpURLConnection}, as most code uses it. */
 final class UrlConnectionDriver implements ClientDriver {
 
+    private final int connectTimeoutMillis;
+    private final int readTimeoutMillis;
+
+    UrlConnectionDriver() {
+        this(0, 0);
+    }
+
+    private UrlConnectionDriver(int connectTimeoutMillis, int readTimeoutMillis) {
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.readTimeoutMillis = readTimeoutMillis;
+    }
+
+    @Override
+    public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
+        return new UrlConnectionDriver((int) connect.toMillis(), (int) read.toMillis());
+    }
+
     @Override
     public Reply call(String method, String url, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        if (connectTimeoutMillis > 0) {
+            c.setConnectTimeout(connectTimeoutMillis);
+            c.setReadTimeout(readTimeoutMillis);
+        }
         c.setRequestMethod(method);
         if (body != null) {
             c.setDoOutput(true);
@@ -34,6 +55,11 @@ final class UrlConnectionDriver implements ClientDriver {
             }
         }
         return new Reply(status, text, c.getHeaderFields());
+    }
+
+    @Override
+    public boolean triesEveryAddressOfAName() {
+        return false;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.upstreamguard.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -92,19 +93,35 @@ public final class FaultyUpstream implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts an upstream on another loopback address ({@code 127.x.y.z}, which Linux routes to the
+   * loopback interface without set-up) and a free port: for a host name with several addresses.
+   */
+  public static FaultyUpstream startOn(String loopbackAddress) {
+    try {
+      InetAddress address = InetAddress.getByName(loopbackAddress);
+      if (!address.isLoopbackAddress()) {
+        throw new IllegalArgumentException(loopbackAddress + " is not a loopback address");
+      }
+      return new FaultyUpstream(new ServerSocket(0, 50, address));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot bind " + loopbackAddress + ":0 for a FaultyUpstream", e);
+    }
+  }
+
   /** The port it listens on. */
   public int port() {
     return server.getLocalPort();
   }
 
-  /** {@code "http://127.0.0.1:PORT" + path}. */
+  /** {@code "http://" + hostPort() + path}. */
   public String url(String path) {
     return "http://" + hostPort() + path;
   }
 
-  /** {@code "127.0.0.1:PORT"}. */
+  /** {@code "127.0.0.1:PORT"} (or the other loopback address it was started on). */
   public String hostPort() {
-    return Loopback.HOST + ":" + port();
+    return server.getInetAddress().getHostAddress() + ":" + port();
   }
 
   /** The next requests get these faults, in order, after any already enqueued. */

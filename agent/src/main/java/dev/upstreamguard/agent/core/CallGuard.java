@@ -307,7 +307,9 @@ public final class CallGuard {
             if (!retryable) {
                 return Decision.stop(Outcome.NOT_RETRYABLE);
             }
-            if (attempts >= policy.maxAttempts()) {
+            // an application that configured its client's retries keeps at least the attempts and waits it asked for
+            long appDelay = exchange.appRetryDelayMillis(response, error, attempts);
+            if (attempts >= policy.maxAttempts() && appDelay < 0) {
                 return Decision.stop(Outcome.EXHAUSTED);
             }
             if (!failure.neverSent() && !policy.retriesMethod(request.method())) {
@@ -327,6 +329,7 @@ public final class CallGuard {
                     delay = asked;
                 }
             }
+            delay = Math.max(delay, appDelay);
             long now = clock.nanoTime();
             if (now + delay * 1_000_000L >= deadlineNanos) {
                 return Decision.stop(Outcome.EXHAUSTED);

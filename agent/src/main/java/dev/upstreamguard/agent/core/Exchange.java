@@ -31,6 +31,18 @@ public interface Exchange<R> {
     /** Consumes and closes a response that will not reach the application, so no connection leaks. */
     void discard(R response);
 
+    /**
+     * What the retry setting the application gave its client explicitly would do after this attempt
+     * (number {@code attempt}, 1 for the first): the wait in ms before it sent the request again, or
+     * {@code -1} when it would not (or the application set none). When the engine retries, it waits at
+     * least this long, and it keeps making attempts past its own {@code max-attempts} while this says
+     * the application's client would. It never lifts the engine's other rules (what is retryable, the
+     * method, a body that cannot be replayed, the budget, the call's deadline).
+     */
+    default long appRetryDelayMillis(R response, Throwable error, int attempt) {
+        return -1;
+    }
+
     /** True when {@code error} is known to have happened while connecting (nothing was sent). */
     default boolean failedWhileConnecting(Throwable error) {
         return false;

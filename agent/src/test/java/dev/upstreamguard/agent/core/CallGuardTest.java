@@ -275,6 +275,48 @@ class CallGuardTest {
     }
 
     @Test
+    void theApplicationsOwnRetrySettingKeepsItsLargerNumberOfAttemptsAndItsLongerWaits() throws Throwable {
+        // the application asked its client for 5 re-sends 1 s apart; the agent's own are 3 attempts of ~50 ms
+        exchange.appRetries(5, 1_000).statuses(503, 503, 503, 503, 200);
+
+        FakeResponse result = guard(POLICY).execute(get(), exchange);
+
+        assertThat(result.status).isEqualTo(200);
+        assertThat(exchange.attempts).extracting(Attempt::number).containsExactly(1, 2, 3, 4, 5);
+        assertThat(sleeper.sleeps).containsExactly(1_000L, 1_000L, 1_000L, 1_000L);
+        assertThat(observer.attempt(5).outcome).isEqualTo(Outcome.SUCCESS);
+    }
+
+    @Test
+    void theApplicationsSmallerRetrySettingNeitherCutsTheAgentsAttemptsNorItsLongerWaits() throws Throwable {
+        exchange.appRetries(1, 10).then(response(503), response(503, "Retry-After", "2"), response(503));
+
+        FakeResponse result = guard(POLICY, true, randoms(0.99)).execute(get(), exchange);
+
+        assertThat(result.status).isEqualTo(503);
+        assertThat(exchange.attempts).hasSize(3);
+        assertThat(sleeper.sleeps).containsExactly((long) Math.floor(0.99 * 101), 2_000L);
+        assertThat(observer.attempt(3).outcome).isEqualTo(Outcome.EXHAUSTED);
+    }
+
+    @Test
+    void theApplicationsRetrySettingLiftsNeitherTheMethodRuleNorTheDeadline() throws Throwable {
+        exchange.appRetries(5, 1_000).statuses(503);
+
+        FakeResponse posted = guard(POLICY).execute(post(), exchange);
+
+        assertThat(posted.status).isEqualTo(503);
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.NON_IDEMPOTENT);
+
+        ScriptedExchange slow = new ScriptedExchange(clock).appRetries(100, 10_000).statuses(503, 503, 503, 503, 503);
+        FakeResponse last = guard(POLICY.toBuilder().callTimeoutMillis(35_000).build()).execute(get(), slow);
+
+        assertThat(last.status).isEqualTo(503);
+        // past the agent's 3 attempts: at 0, 10, 20 and 30 s; a fifth at 40 s would pass the 35 s call timeout
+        assertThat(slow.attempts).hasSize(4);
+    }
+
+    @Test
     void retryAfterInSecondsReplacesTheBackoff() throws Throwable {
         exchange.then(response(503, "Retry-After", "2"), response(200));
 

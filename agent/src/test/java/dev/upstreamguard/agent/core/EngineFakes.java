@@ -154,6 +154,8 @@ final class EngineFakes {
         private RuntimeException appSettingsFailure;
         private boolean asyncLeavesPending;
         private final List<Throwable> connectPhaseErrors = new ArrayList<>();
+        private int appRetries = -1;
+        private long appRetryWaitMillis;
 
         ScriptedExchange(FakeClock clock) {
             this.clock = clock;
@@ -195,6 +197,13 @@ final class EngineFakes {
         /** The adapter reports this error as having happened while connecting. */
         ScriptedExchange connectPhaseError(Throwable error) {
             connectPhaseErrors.add(error);
+            return this;
+        }
+
+        /** The application gave its client a retry setting: this many re-sends, each after this wait. */
+        ScriptedExchange appRetries(int retries, long waitMillis) {
+            appRetries = retries;
+            appRetryWaitMillis = waitMillis;
             return this;
         }
 
@@ -272,6 +281,11 @@ final class EngineFakes {
         @Override
         public boolean failedWhileConnecting(Throwable error) {
             return connectPhaseErrors.contains(error);
+        }
+
+        @Override
+        public long appRetryDelayMillis(FakeResponse response, Throwable error, int attempt) {
+            return attempt <= appRetries ? appRetryWaitMillis : -1;
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.upstreamguard.agent.instrumentation.apache4;
 
+import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
 import java.io.IOException;
 import org.apache.http.Header;
 import org.apache.http.HttpException;
+import org.apache.http.client.HttpRequestRetryHandler;
+import org.apache.http.client.ServiceUnavailableRetryStrategy;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpExecutionAware;
@@ -28,9 +31,11 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     private final HttpExecutionAware execAware;
     private final Header[] originalHeaders;
     private final RequestConfig config;
+    private final GuardedExecChain.AppRetries appRetries;
 
     Apache4Exchange(ClientExecChain next, HttpRoute route, HttpRequestWrapper request, HttpClientContext context,
-                    HttpExecutionAware execAware) {
+                    HttpExecutionAware execAware, GuardedExecChain.AppRetries appRetries) {
+        this.appRetries = appRetries;
         this.next = next;
         this.route = route;
         this.request = request;
@@ -71,6 +76,31 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
             return next.execute(route, request, context, execAware);
         } finally {
             context.setRequestConfig(config); // an application may reuse its context for other calls
+        }
+    }
+
+    /**
+     * What the application's explicit retry handler (I/O failures, re-sent at once) or
+     * {@code ServiceUnavailableRetryStrategy} (responses, after its interval) would do, asked as the
+     * client's own retry execs ask.
+     */
+    @Override
+    public long appRetryDelayMillis(CloseableHttpResponse response, Throwable error, int attempt) {
+        try {
+            if (error instanceof IOException) {
+                HttpRequestRetryHandler handler = appRetries.explicitHandler;
+                return handler != null && handler.retryRequest((IOException) error, attempt, context) ? 0 : -1;
+            }
+            ServiceUnavailableRetryStrategy unavailable = appRetries.serviceUnavailable;
+            if (error == null && response != null && unavailable != null
+                    && unavailable.retryRequest(response, attempt, context)) {
+                return Math.max(0, unavailable.getRetryInterval());
+            }
+            return -1;
+        } catch (RuntimeException e) {
+            AgentLog.warnOnce("apache4-app-retries|" + e.getClass().getName(), "Apache HttpClient 4: the"
+                    + " application's retry setting failed (" + e.getClass().getName() + "); the agent's retry settings apply");
+            return -1;
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.upstreamguard.agent.instrumentation.apache5;
 
+import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
 import java.io.IOException;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -12,6 +14,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -19,7 +22,9 @@ import org.apache.hc.core5.util.Timeout;
  * handlers' headers do not pile up) with the attempt's connect and response timeouts in the context's
  * {@code RequestConfig}, which is put back afterwards. The per-request connect timeout, deprecated
  * since 5.2 in favour of {@code ConnectionConfig}, still overrides it per connect in 5.2 to 5.6.
- * Used by the thread running the call.
+ * Since those override the connection manager's {@code ConnectionConfig} and {@code SocketConfig},
+ * the application's own values are read from all three places first: the shorter of the
+ * application's and the agent's is the one applied. Used by the thread running the call.
  */
 final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
 
@@ -28,11 +33,14 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     private final ExecChain chain;
     private final HttpClientContext context;
     private final RequestConfig config;
+    private final HttpRequestRetryStrategy appRetries;
 
-    Apache5Exchange(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain) {
+    Apache5Exchange(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
+                    HttpRequestRetryStrategy appRetries) {
         this.request = request;
         this.scope = scope;
         this.chain = chain;
+        this.appRetries = appRetries;
         this.context = scope.clientContext;
         RequestConfig own = context.getRequestConfig();
         this.config = own != null ? own : RequestConfig.DEFAULT;
@@ -41,12 +49,14 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     @Override
     @SuppressWarnings("deprecation")
     public long appConnectTimeoutMillis() {
-        return millis(config.getConnectTimeout());
+        Timeout own = config.getConnectTimeout(); // when set, it overrides the ConnectionConfig's
+        return own != null ? millis(own) : ManagerTimeouts.connectMillis(scope.execRuntime, scope.route);
     }
 
     @Override
     public long appReadTimeoutMillis() {
-        return millis(config.getResponseTimeout());
+        Timeout own = config.getResponseTimeout(); // when set, the socket gets it before each request
+        return own != null ? millis(own) : ManagerTimeouts.socketMillis(scope.execRuntime, scope.route);
     }
 
     @Override
@@ -70,6 +80,37 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
             return chain.proceed(copy, scope);
         } finally {
             context.setRequestConfig(config); // an application may reuse its context for other calls
+        }
+    }
+
+    /** What the application's own {@code HttpRequestRetryStrategy} would do, asked as its retry exec asks. */
+    @Override
+    public long appRetryDelayMillis(ClassicHttpResponse response, Throwable error, int attempt) {
+        if (appRetries == null) {
+            return -1;
+        }
+        try {
+            TimeValue wait;
+            if (error instanceof IOException) {
+                IOException e = (IOException) error;
+                if (!appRetries.retryRequest(request, e, attempt, context)) {
+                    return -1;
+                }
+                wait = appRetries.getRetryInterval(request, e, attempt, context);
+            } else if (error == null && response != null) {
+                if (!appRetries.retryRequest(response, attempt, context)) {
+                    return -1;
+                }
+                wait = appRetries.getRetryInterval(response, attempt, context);
+            } else {
+                return -1;
+            }
+            return wait == null ? 0 : Math.max(0, wait.toMilliseconds());
+        } catch (RuntimeException e) {
+            AgentLog.warnOnce("apache5-retry-strategy|" + appRetries.getClass().getName(), "Apache HttpClient 5: the"
+                    + " application's retry strategy " + appRetries.getClass().getName() + " failed ("
+                    + e.getClass().getName() + "); the agent's retry settings apply");
+            return -1;
         }
     }
 

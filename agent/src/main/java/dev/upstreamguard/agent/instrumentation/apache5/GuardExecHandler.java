@@ -6,6 +6,7 @@ import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Throwables;
 import java.io.IOException;
 import java.util.Locale;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -22,9 +23,17 @@ import org.apache.hc.core5.net.URIAuthority;
 final class GuardExecHandler implements ExecChainHandler {
 
     private final CallGuard guard;
+    private final boolean appDisabledRetries;
+    private volatile HttpRequestRetryStrategy appRetryStrategy;
 
-    GuardExecHandler(CallGuard guard) {
+    GuardExecHandler(CallGuard guard, boolean appDisabledRetries) {
         this.guard = guard;
+        this.appDisabledRetries = appDisabledRetries;
+    }
+
+    /** The retry strategy the application set on the builder, {@code null} for none. */
+    void appRetryStrategy(HttpRequestRetryStrategy strategy) {
+        this.appRetryStrategy = appDisabledRetries ? null : strategy;
     }
 
     @Override
@@ -35,7 +44,7 @@ final class GuardExecHandler implements ExecChainHandler {
             return chain.proceed(request, scope);
         }
         try {
-            return guard.execute(call, new Apache5Exchange(request, scope, chain));
+            return guard.execute(call, new Apache5Exchange(request, scope, chain, appRetryStrategy));
         } catch (IOException | HttpException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

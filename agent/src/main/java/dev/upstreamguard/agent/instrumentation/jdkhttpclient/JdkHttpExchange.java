@@ -43,8 +43,9 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
 
     @Override
     public long appConnectTimeoutMillis() {
-        // The connect timeout of this client was already bounded when it was built.
-        return 0;
+        // Bounded when the client was built (the shorter of the application's and the agent's): reported
+        // as it is, so that the span shows the application's when it was the shorter.
+        return client.connectTimeout().map(Duration::toMillis).orElse(0L);
     }
 
     @Override

@@ -10,7 +10,8 @@ import okhttp3.Response;
 
 /**
  * The attempts of one OkHttp call, each proceeding down the interceptor chain with the attempt's
- * connect and read timeouts. Used by the thread running the call.
+ * connect and read timeouts, and (enforce mode) its own {@link ResendShield.Sends} tag. Used by the
+ * thread running the call.
  */
 final class OkHttpExchange implements Exchange<Response> {
 
@@ -39,7 +40,11 @@ final class OkHttpExchange implements Exchange<Response> {
             c = c.withConnectTimeout(millis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
                     .withReadTimeout(millis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
         }
-        return RetryAfterZeroShield.restore(c.proceed(requestFor(attempt)));
+        try {
+            return RetryAfterZeroShield.restore(c.proceed(requestFor(attempt)));
+        } catch (ResendShield.ResendRefused refused) {
+            throw refused.original; // what the attempt failed with, before OkHttp tried to send it again
+        }
     }
 
     @Override
@@ -58,12 +63,18 @@ final class OkHttpExchange implements Exchange<Response> {
     }
 
     private Request requestFor(Attempt attempt) {
-        if (attempt.traceparent() == null) {
+        if (attempt.traceparent() == null && !attempt.enforce()) {
             return request;
         }
-        Request.Builder b = request.newBuilder().header("traceparent", attempt.traceparent());
-        if (attempt.tracestate() != null) {
-            b.header("tracestate", attempt.tracestate());
+        Request.Builder b = request.newBuilder();
+        if (attempt.traceparent() != null) {
+            b.header("traceparent", attempt.traceparent());
+            if (attempt.tracestate() != null) {
+                b.header("tracestate", attempt.tracestate());
+            }
+        }
+        if (attempt.enforce()) {
+            b.tag(ResendShield.Sends.class, new ResendShield.Sends());
         }
         return b.build();
     }

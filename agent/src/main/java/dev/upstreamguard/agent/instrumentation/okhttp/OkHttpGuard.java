@@ -9,7 +9,9 @@ import okhttp3.OkHttpClient;
 /**
  * Prepares an {@code OkHttpClient.Builder} as its client is made: our interceptor first (once, since
  * builders are reused and copied by {@code newBuilder()}), and no silent re-send by OkHttp itself in
- * enforce mode (neither on connection failures nor on {@code 503 Retry-After: 0}). Loaded beside the application's OkHttp; thread-safe.
+ * enforce mode (neither after a failed send, nor on a {@code 408}, nor on {@code 503 Retry-After: 0}),
+ * while OkHttp still tries a host name's next address when a connect fails. Loaded beside the
+ * application's OkHttp; thread-safe.
  */
 public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
 
@@ -31,13 +33,19 @@ public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
             interceptors.add(0, new GuardInterceptor(guard));
         }
         if (guard.enforcing()) {
-            builder.retryOnConnectionFailure(false); // our attempts replace OkHttp's own silent re-sends
+            // retryOnConnectionFailure stays as the application set it: its route fallback is kept, its
+            // re-sends are stopped by the ResendShield (our attempts replace them)
             boolean shielded = false;
+            boolean resendShielded = false;
             for (Interceptor interceptor : builder.networkInterceptors()) {
                 shielded |= interceptor instanceof RetryAfterZeroShield;
+                resendShielded |= interceptor instanceof ResendShield;
             }
             if (!shielded) {
                 builder.networkInterceptors().add(new RetryAfterZeroShield());
+            }
+            if (!resendShielded) {
+                builder.networkInterceptors().add(new ResendShield());
             }
         }
         return null;

@@ -161,14 +161,35 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
                 url.toString(), replayable);
     }
 
+    /** The connection's own, else the JDK-wide default the application set with {@code sun.net.client.*}. */
     @Override
     public long appConnectTimeoutMillis() {
-        return facade.getConnectTimeout();
+        int own = facade.getConnectTimeout();
+        return own > 0 ? own : JdkDefaults.CONNECT_TIMEOUT_MILLIS;
     }
 
     @Override
     public long appReadTimeoutMillis() {
-        return facade.getReadTimeout();
+        int own = facade.getReadTimeout();
+        return own > 0 ? own : JdkDefaults.READ_TIMEOUT_MILLIS;
+    }
+
+    /**
+     * {@code sun.net.client.defaultConnectTimeout} and {@code defaultReadTimeout}: the JDK applies them to
+     * every connection whose own timeout was never set, read once as the JDK reads them; 0 when unset.
+     * (A connection cannot tell "never set" from {@code setReadTimeout(0)}: both count as unset here.)
+     */
+    private static final class JdkDefaults {
+        static final long CONNECT_TIMEOUT_MILLIS = positive("sun.net.client.defaultConnectTimeout");
+        static final long READ_TIMEOUT_MILLIS = positive("sun.net.client.defaultReadTimeout");
+
+        private static long positive(String key) {
+            try {
+                return Math.max(0, Integer.getInteger(key, 0));
+            } catch (SecurityException e) {
+                return 0;
+            }
+        }
     }
 
     @Override
