@@ -63,11 +63,6 @@ final class ExceptionChainClassifier implements UpstreamFailureClassifier {
     return wrapper == null ? null : UpstreamFailure.fromException(UpstreamFailureKind.OTHER, wrapper);
   }
 
-  /** Whether {@code failure}'s cause chain holds a type of the shared table. */
-  static boolean holdsKnownType(Throwable failure) {
-    return UpstreamFailureTypes.find(failure) != null;
-  }
-
   /** The kind {@code t} itself shows, per the shared table; or null. */
   static UpstreamFailureKind knownKind(Throwable t) {
     String kind = UpstreamFailureTypes.kindOf(t);

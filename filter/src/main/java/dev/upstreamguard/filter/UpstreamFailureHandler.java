@@ -39,11 +39,15 @@ final class UpstreamFailureHandler {
       return false;
     }
     HttpServletRequest request = guarded.request();
-    UpstreamFailure upstream = AgentFailures.recorded(guarded.span(), failure);
+    ServerSpan span = guarded.span();
+    // The rules of docs/filter.md, "What counts as an upstream failure", strongest evidence first.
+    UpstreamFailure upstream = AgentFailures.delivered(span, failure);
     if (upstream == null) {
       upstream = classify(failure, request);
     }
-    ServerSpan span = guarded.span();
+    if (upstream == null) {
+      upstream = AgentFailures.answeredRightBefore(span, failure);
+    }
     if (upstream == null) {
       span.recordApplicationError(failure);
       return false;
