@@ -38,6 +38,18 @@ final class UpstreamFailureHandler {
     if (!guarded.claimDecision() || ClientAbort.isClientAbort(failure)) {
       return false;
     }
+    try {
+      return decideAndAnswer(guarded, failure);
+    } catch (RuntimeException | Error handlerFailure) {
+      // Our own failure must not replace the application's: it goes on, carrying ours as suppressed.
+      if (handlerFailure != failure) {
+        failure.addSuppressed(handlerFailure);
+      }
+      return false;
+    }
+  }
+
+  private boolean decideAndAnswer(GuardedRequest guarded, Throwable failure) {
     HttpServletRequest request = guarded.request();
     ServerSpan span = guarded.span();
     // The rules of docs/filter.md, "What counts as an upstream failure", strongest evidence first.
