@@ -53,7 +53,8 @@ import java.util.Collections;
  * span and the filter only adds the failure to it; otherwise the filter starts a SERVER span, continuing
  * the caller's W3C {@code traceparent}. The {@code OpenTelemetry} instance is the servlet context attribute
  * {@code io.opentelemetry.api.OpenTelemetry} when set, else {@code GlobalOpenTelemetry}. Without an SDK the
- * responses are the same, minus {@code traceId} and {@code traceresponse}.
+ * responses are the same: {@code traceId} and {@code traceresponse} (flag {@code 00}) then continue the
+ * caller's valid {@code traceparent}, read by hand, or carry a fresh random trace id.
  *
  * <p>Declare it with {@code <async-supported>true</async-supported>}. Failures of asynchronous requests
  * are answered through an {@code AsyncListener} and, when the mapping includes them, on async and error
