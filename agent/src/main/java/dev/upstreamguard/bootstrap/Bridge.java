@@ -20,11 +20,40 @@ public final class Bridge {
 
     private static final java.util.concurrent.atomic.AtomicLong ERRORS = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Where advice errors go once the agent is up: it counts each and logs each distinct one once. */
+    private static volatile java.util.function.BiConsumer<String, Throwable> errorSink;
+
     private Bridge() {}
 
     /** Counts an internal error of the agent (each is logged once by the agent itself). */
     public static void recordError() {
         ERRORS.incrementAndGet();
+    }
+
+    /** Sets where {@link #adviceError} reports to (the agent's log, which also counts). */
+    public static void installErrorSink(java.util.function.BiConsumer<String, Throwable> sink) {
+        errorSink = sink;
+    }
+
+    /**
+     * The exception handler of every advice: an advice that threw (its exception is suppressed, the
+     * instrumented method goes on). Counted in {@link #errorCount()} and logged once per place and type.
+     * Never throws: it runs inside the application's calls.
+     *
+     * @param where the instrumented method, {@code type.method}
+     */
+    public static void adviceError(Throwable error, String where) {
+        try {
+            java.util.function.BiConsumer<String, Throwable> sink = errorSink;
+            if (sink != null) {
+                sink.accept("advice on " + where, error);
+            } else {
+                ERRORS.incrementAndGet();
+            }
+        } catch (Throwable ignored) {
+            // nothing may escape into the instrumented method; the count is what tests look at
+            ERRORS.incrementAndGet();
+        }
     }
 
     /** How many internal errors the agent has met since start; tests expect zero. */

@@ -76,6 +76,19 @@ public final class RequestBridge {
         return ((RequestScope) scope).lastFailure();
     }
 
+    /** The guarded call on this request that ended last, whatever its outcome, or null. */
+    public static Map<String, Object> lastCall(Object scope) {
+        return ((RequestScope) scope).lastCall();
+    }
+
+    /**
+     * The failed guarded call on this request that handed the application {@code escaped} or one of its
+     * causes (by identity), or null.
+     */
+    public static Map<String, Object> failureDelivering(Object scope, Throwable escaped) {
+        return ((RequestScope) scope).failureDelivering(escaped);
+    }
+
     /** Ends the agent-made server span of {@code scope}, if it has one. */
     public static void endServerSpan(Object scope, Map<String, Object> attributes, String errorType, String eventName,
                                      Map<String, Object> eventAttributes) {

@@ -1,25 +1,30 @@
 package dev.upstreamguard.bootstrap;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * One incoming request as the filter and the agent share it: the trace context its outgoing calls
- * continue, and what happened to each guarded call made on its behalf. Thread-safe: asynchronous calls
- * record into it from other threads.
+ * continue, and what the filter needs to know about the guarded calls made on its behalf: the last call,
+ * the most recent failed ones and what each of those handed to the application. Memory stays bounded
+ * however many calls a request makes. Thread-safe: asynchronous calls record into it from other threads.
  */
 public final class RequestScope {
 
-    /** Guarded calls beyond this many are not recorded (a request that loops over an upstream). */
-    static final int MAX_CALLS = 64;
+    /** Failed calls kept, newest first, with what they delivered; older ones are let go. */
+    static final int KEPT_FAILURES = 16;
 
     private final String traceparent;
     private final String tracestate;
     private final Object serverSpan;
-    private final List<Map<String, Object>> calls = new ArrayList<>(4);
+    private final Object lock = new Object();
+    @SuppressWarnings("unchecked")
+    private final Map<String, Object>[] failures = new Map[KEPT_FAILURES];
+    private final Throwable[] delivered = new Throwable[KEPT_FAILURES];
+    private int failureCount;
+    private int callCount;
+    private Map<String, Object> lastCall;
 
     RequestScope(String traceparent, String tracestate, Object serverSpan) {
         this.traceparent = traceparent;
@@ -41,14 +46,21 @@ public final class RequestScope {
         return serverSpan;
     }
 
+    /** Records a finished guarded call that handed the application no exception of an upstream failure. */
+    public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
+                           String outcome, int status) {
+        recordCall(dependency, named, address, failure, attempts, outcome, status, null);
+    }
+
     /**
      * Records a finished guarded call.
      *
-     * @param failure the {@code upstreamguard.failure} of its last attempt, or null when it succeeded
+     * @param failure   the {@code upstreamguard.failure} of its last attempt, or null when it succeeded
+     * @param delivered what the call threw to the application, or null (a response, even a 503)
      */
     public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
-                           String outcome, int status) {
-        Map<String, Object> call = new HashMap<>(12);
+                           String outcome, int status, Throwable delivered) {
+        Map<String, Object> call = new HashMap<>(16);
         call.put("dependency", dependency);
         call.put("named", named);
         call.put("address", address);
@@ -60,29 +72,59 @@ public final class RequestScope {
         if (status >= 0) {
             call.put("status", status);
         }
-        synchronized (calls) {
-            if (calls.size() < MAX_CALLS) {
-                calls.add(Collections.unmodifiableMap(call));
+        if (failure != null && delivered != null) {
+            call.put("exception", delivered.getClass().getName());
+        }
+        Map<String, Object> recorded = Collections.unmodifiableMap(call);
+        synchronized (lock) {
+            callCount++;
+            lastCall = recorded;
+            if (failure != null) {
+                int slot = failureCount++ % KEPT_FAILURES;
+                failures[slot] = recorded;
+                this.delivered[slot] = delivered;
             }
         }
     }
 
     /** The most recent guarded call that ended in failure, or null. */
     public Map<String, Object> lastFailure() {
-        synchronized (calls) {
-            for (int i = calls.size() - 1; i >= 0; i--) {
-                if (calls.get(i).containsKey("failure")) {
-                    return calls.get(i);
-                }
-            }
+        synchronized (lock) {
+            return failureCount == 0 ? null : failures[(failureCount - 1) % KEPT_FAILURES];
         }
-        return null;
     }
 
-    /** Every guarded call recorded so far, oldest first. */
-    public List<Map<String, Object>> calls() {
-        synchronized (calls) {
-            return new ArrayList<>(calls);
+    /** The guarded call that ended last, whatever its outcome, or null. */
+    public Map<String, Object> lastCall() {
+        synchronized (lock) {
+            return lastCall;
+        }
+    }
+
+    /** How many guarded calls ended on this request. */
+    public int callCount() {
+        synchronized (lock) {
+            return callCount;
+        }
+    }
+
+    /**
+     * The most recent of the kept failed calls whose delivered exception is {@code escaped} or one of its
+     * causes (by identity), or null.
+     */
+    public Map<String, Object> failureDelivering(Throwable escaped) {
+        synchronized (lock) {
+            int kept = Math.min(failureCount, KEPT_FAILURES);
+            Throwable t = escaped;
+            for (int depth = 0; t != null && depth < UpstreamFailureTypes.MAX_CAUSES; depth++, t = t.getCause()) {
+                for (int i = 1; i <= kept; i++) {
+                    int slot = (failureCount - i) % KEPT_FAILURES;
+                    if (delivered[slot] == t) {
+                        return failures[slot];
+                    }
+                }
+            }
+            return null;
         }
     }
 }

@@ -26,6 +26,9 @@ final class AgentLink {
   private final MethodHandle detach;
   private final MethodHandle traceparent;
   private final MethodHandle lastFailure;
+  /** Null with an agent older than the filter: attribution then falls back to the last failure alone. */
+  private final MethodHandle lastCall;
+  private final MethodHandle failureDelivering;
   private final MethodHandle endServerSpan;
 
   private AgentLink(Class<?> bridge) throws ReflectiveOperationException {
@@ -37,8 +40,34 @@ final class AgentLink {
     detach = lookup.findStatic(bridge, "detach", MethodType.methodType(void.class, Object.class));
     traceparent = lookup.findStatic(bridge, "traceparent", MethodType.methodType(String.class, Object.class));
     lastFailure = lookup.findStatic(bridge, "lastFailure", MethodType.methodType(Map.class, Object.class));
+    lastCall = optional(lookup, bridge, "lastCall", MethodType.methodType(Map.class, Object.class));
+    failureDelivering = optional(lookup, bridge, "failureDelivering",
+        MethodType.methodType(Map.class, Object.class, Throwable.class));
     endServerSpan = lookup.findStatic(bridge, "endServerSpan",
         MethodType.methodType(void.class, Object.class, Map.class, String.class, String.class, Map.class));
+  }
+
+  private static MethodHandle optional(MethodHandles.Lookup lookup, Class<?> bridge, String name, MethodType type)
+      throws IllegalAccessException {
+    try {
+      return lookup.findStatic(bridge, name, type);
+    } catch (NoSuchMethodException olderAgent) {
+      return null;
+    }
+  }
+
+  /**
+   * Links the filter to {@code bridge} in place of the one on the boot class path, or to no agent with
+   * {@code null}; {@link #forget()} undoes it. For tests that run the filter against the agent's real
+   * bridge classes compiled beside them.
+   */
+  static void linkTo(Class<?> bridge) throws ReflectiveOperationException {
+    cached = new Object[] {bridge == null ? null : new AgentLink(bridge)};
+  }
+
+  /** Looks the agent up again on next use. */
+  static void forget() {
+    cached = NONE;
   }
 
   /** The link to a running agent, or {@code null} when none is attached (or it is disabled). */
@@ -96,6 +125,20 @@ final class AgentLink {
   @SuppressWarnings("unchecked")
   Map<String, Object> lastFailure(Object scope) {
     return (Map<String, Object>) call(() -> lastFailure.invoke(scope));
+  }
+
+  /** The guarded call on this request that ended last, whatever its outcome; the last failure with an older agent. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> lastCall(Object scope) {
+    MethodHandle handle = lastCall != null ? lastCall : lastFailure;
+    return (Map<String, Object>) call(() -> handle.invoke(scope));
+  }
+
+  /** The failed call on this request that handed the application {@code escaped} or one of its causes, or null. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> failureDelivering(Object scope, Throwable escaped) {
+    MethodHandle handle = failureDelivering;
+    return handle == null ? null : (Map<String, Object>) call(() -> handle.invoke(scope, escaped));
   }
 
   void endServerSpan(Object scope, Map<String, Object> attributes, String errorType, String eventName,

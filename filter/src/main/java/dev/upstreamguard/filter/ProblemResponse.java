@@ -7,15 +7,19 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The clean answer to an upstream failure: an RFC 9457 {@code application/problem+json} document, or a
  * small HTML page for clients that prefer {@code text/html}. Immutable.
  *
- * <p>It replaces whatever the application had put on the response, except the CORS headers ({@code
- * Access-Control-*}). It carries the failure kind and, as {@code expose-dependency} allows, the dependency's name and
+ * <p>It replaces whatever the application had put on the response, except the security headers that
+ * earlier filters may have set ({@link #KEPT_HEADERS}, and the CORS headers {@code Access-Control-*}). It carries the failure kind and, as {@code expose-dependency} allows, the dependency's name and
  * address; never an exception message or stack trace. Both bodies are written by hand and are pure ASCII:
  * every other character is escaped.
  */
@@ -23,6 +27,22 @@ final class ProblemResponse {
   static final String TYPE = "https://upstreamguard.dev/problems/upstream-failure";
   static final String JSON_CONTENT_TYPE = "application/problem+json";
   static final String HTML_CONTENT_TYPE = "text/html;charset=utf-8";
+
+  /**
+   * Headers that survive {@code reset()}, besides {@code Access-Control-*}: security policies a filter in
+   * front (Spring Security, a container's header filter) set for every answer, this one included.
+   */
+  static final Set<String> KEPT_HEADERS = keptHeaders(
+      "Strict-Transport-Security",
+      "Content-Security-Policy",
+      "Content-Security-Policy-Report-Only",
+      "X-Content-Type-Options",
+      "X-Frame-Options",
+      "Referrer-Policy",
+      "Permissions-Policy",
+      "Cross-Origin-Opener-Policy",
+      "Cross-Origin-Embedder-Policy",
+      "Cross-Origin-Resource-Policy");
 
   private final int status;
   private final String title;
@@ -115,10 +135,10 @@ final class ProblemResponse {
    */
   void writeTo(HttpServletResponse response, boolean html, String traceResponse) throws IOException {
     byte[] body = (html ? toHtml() : toJson()).getBytes(StandardCharsets.US_ASCII);
-    Map<String, Collection<String>> cors = corsHeaders(response);
+    Map<String, Collection<String>> kept = keptHeaders(response);
     response.reset();
-    // A browser must still be allowed to read the answer of a cross-origin call.
-    cors.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+    // Security policies still apply, and a browser must still be allowed to read a cross-origin answer.
+    kept.forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
     response.setStatus(status);
     response.setContentType(html ? HTML_CONTENT_TYPE : JSON_CONTENT_TYPE);
     response.setHeader("Cache-Control", "no-store");
@@ -139,14 +159,23 @@ final class ProblemResponse {
     }
   }
 
-  private static Map<String, Collection<String>> corsHeaders(HttpServletResponse response) {
-    Map<String, Collection<String>> cors = new LinkedHashMap<>();
+  private static Map<String, Collection<String>> keptHeaders(HttpServletResponse response) {
+    Map<String, Collection<String>> kept = new LinkedHashMap<>();
     for (String name : response.getHeaderNames()) {
-      if (name.regionMatches(true, 0, "Access-Control-", 0, "Access-Control-".length())) {
-        cors.put(name, new ArrayList<>(response.getHeaders(name)));
+      if (name.regionMatches(true, 0, "Access-Control-", 0, "Access-Control-".length())
+          || KEPT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        kept.put(name, new ArrayList<>(response.getHeaders(name)));
       }
     }
-    return cors;
+    return kept;
+  }
+
+  private static Set<String> keptHeaders(String... names) {
+    Set<String> lowerCase = new HashSet<>();
+    for (String name : names) {
+      lowerCase.add(name.toLowerCase(Locale.ROOT));
+    }
+    return Collections.unmodifiableSet(lowerCase);
   }
 
   private static String detail(UpstreamFailureKind kind) {

@@ -29,6 +29,8 @@ final class ServerSpan {
   private volatile Object agentScope;
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean errorRecorded;
+  private volatile String incomingTraceparent;
+  private volatile LocalTrace localTrace;
 
   private ServerSpan(Span span, boolean owned) {
     this.span = span;
@@ -49,6 +51,15 @@ final class ServerSpan {
       this.agent = agent;
       this.agentScope = scope;
     }
+    return this;
+  }
+
+  /**
+   * The request's single incoming {@code traceparent} (null: none, or several), continued by the trace id
+   * given to the caller when no SDK records the request.
+   */
+  ServerSpan continuing(String traceparent) {
+    this.incomingTraceparent = traceparent;
     return this;
   }
 
@@ -76,21 +87,37 @@ final class ServerSpan {
   }
 
   /**
-   * The trace id to show to the client, or {@code null} when no SDK records this request. Without an SDK
-   * the API hands back the caller's (remote) span context or an invalid one; neither names a span of ours.
+   * The trace id to show to the client and to log. When an SDK records this request, its server span's;
+   * otherwise (the API hands back the caller's remote span context, or an invalid one, neither a span of
+   * ours) the {@link LocalTrace}: the caller's valid trace id continued, else a fresh random one, the same
+   * for the whole request.
    */
   String traceId() {
     SpanContext context = span.getSpanContext();
-    return context.isValid() && !context.isRemote() ? context.getTraceId() : null;
+    return context.isValid() && !context.isRemote() ? context.getTraceId() : localTrace().traceId();
   }
 
-  /** The W3C Trace Context Level 2 {@code traceresponse} header value, or {@code null} as for {@link #traceId}. */
+  /** The W3C Trace Context Level 2 {@code traceresponse} header value for {@link #traceId}. */
   String traceResponse() {
     SpanContext context = span.getSpanContext();
     if (!context.isValid() || context.isRemote()) {
-      return null;
+      return localTrace().traceResponse();
     }
     return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+  }
+
+  private LocalTrace localTrace() {
+    LocalTrace local = localTrace;
+    if (local == null) {
+      synchronized (this) {
+        local = localTrace;
+        if (local == null) {
+          local = LocalTrace.continuing(incomingTraceparent);
+          localTrace = local;
+        }
+      }
+    }
+    return local;
   }
 
   /**

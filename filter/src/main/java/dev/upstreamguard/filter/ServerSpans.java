@@ -15,6 +15,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +58,20 @@ final class ServerSpans {
   private volatile TracerForInstance cached;
 
   ServerSpan startOrAdopt(HttpServletRequest request) {
+    return startOrAdoptSpan(request).continuing(singleTraceparent(request));
+  }
+
+  /** The request's {@code traceparent}, or null when it has none or several (which W3C makes invalid). */
+  private static String singleTraceparent(HttpServletRequest request) {
+    Enumeration<String> values = request.getHeaders("traceparent");
+    if (values == null || !values.hasMoreElements()) {
+      return null;
+    }
+    String first = values.nextElement();
+    return values.hasMoreElements() ? null : first;
+  }
+
+  private ServerSpan startOrAdoptSpan(HttpServletRequest request) {
     AgentLink agent = AgentLink.find();
     Span current = Span.current();
     if (current.getSpanContext().isValid()) {

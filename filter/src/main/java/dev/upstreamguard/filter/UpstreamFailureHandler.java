@@ -38,12 +38,28 @@ final class UpstreamFailureHandler {
     if (!guarded.claimDecision() || ClientAbort.isClientAbort(failure)) {
       return false;
     }
+    try {
+      return decideAndAnswer(guarded, failure);
+    } catch (RuntimeException | Error handlerFailure) {
+      // Our own failure must not replace the application's: it goes on, carrying ours as suppressed.
+      if (handlerFailure != failure) {
+        failure.addSuppressed(handlerFailure);
+      }
+      return false;
+    }
+  }
+
+  private boolean decideAndAnswer(GuardedRequest guarded, Throwable failure) {
     HttpServletRequest request = guarded.request();
-    UpstreamFailure upstream = AgentFailures.recorded(guarded.span(), failure);
+    ServerSpan span = guarded.span();
+    // The rules of docs/filter.md, "What counts as an upstream failure", strongest evidence first.
+    UpstreamFailure upstream = AgentFailures.delivered(span, failure);
     if (upstream == null) {
       upstream = classify(failure, request);
     }
-    ServerSpan span = guarded.span();
+    if (upstream == null) {
+      upstream = AgentFailures.answeredRightBefore(span, failure);
+    }
     if (upstream == null) {
       span.recordApplicationError(failure);
       return false;

@@ -19,12 +19,15 @@ import java.util.Collections;
  * {@code application/problem+json} response, and records which dependency failed on the request's
  * OpenTelemetry SERVER span.
  *
- * <p>An exception escaping the filter chain is an upstream failure when its cause chain holds a known
- * upstream failure type ({@code ConnectException}, {@code SocketTimeoutException}, {@code
- * UnknownHostException}, connection resets, their Apache HttpClient and OkHttp equivalents, Spring's {@code
- * ResourceAccessException}, ...) or a type named in {@code upstream-exceptions}. Types are matched by name,
- * so no client library needs to be on the class path. The application's own bugs and the downstream client
- * going away (Jetty's {@code EofException}, Tomcat's {@code ClientAbortException}) pass through untouched.
+ * <p>An exception escaping the filter chain is an upstream failure when its cause chain holds an exception
+ * the Upstream Guard agent handed to the application from a failed call (by identity), or a known upstream
+ * failure type ({@code ConnectException}, {@code SocketTimeoutException}, {@code UnknownHostException},
+ * connection resets, a TLS handshake failure, their Apache HttpClient and OkHttp equivalents, Spring's {@code
+ * ResourceAccessException}, ...) or a type named in {@code upstream-exceptions}; or, with the agent, when the
+ * request's last guarded call failed and the exception is not a plain programming error (the application
+ * turned the bad answer into its own exception). Types are matched by name, so no client library needs to be
+ * on the class path. The application's own bugs and the downstream client going away (Jetty's {@code
+ * EofException}, Tomcat's {@code ClientAbortException}) pass through untouched.
  * A response that is already committed is never rewritten: the failure is recorded and rethrown.
  *
  * <p>Init-params, all optional:
@@ -50,7 +53,8 @@ import java.util.Collections;
  * span and the filter only adds the failure to it; otherwise the filter starts a SERVER span, continuing
  * the caller's W3C {@code traceparent}. The {@code OpenTelemetry} instance is the servlet context attribute
  * {@code io.opentelemetry.api.OpenTelemetry} when set, else {@code GlobalOpenTelemetry}. Without an SDK the
- * responses are the same, minus {@code traceId} and {@code traceresponse}.
+ * responses are the same: {@code traceId} and {@code traceresponse} (flag {@code 00}) then continue the
+ * caller's valid {@code traceparent}, read by hand, or carry a fresh random trace id.
  *
  * <p>Declare it with {@code <async-supported>true</async-supported>}. Failures of asynchronous requests
  * are answered through an {@code AsyncListener} and, when the mapping includes them, on async and error

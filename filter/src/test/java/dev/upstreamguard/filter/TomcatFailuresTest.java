@@ -132,6 +132,15 @@ class TomcatFailuresTest {
     servlets.put("/client-abort", Servlets.of((request, response) -> {
       throw new ClientAbortException(new SocketException("Broken pipe"));
     }));
+    // Security headers as a filter in front sets them (Spring Security, Tomcat's HttpHeaderSecurityFilter).
+    servlets.put("/secured-refused", Servlets.of((request, response) -> {
+      response.setHeader("Strict-Transport-Security", "max-age=31536000");
+      response.setHeader("Content-Security-Policy", "default-src 'none'");
+      response.setHeader("X-Content-Type-Options", "nosniff");
+      response.setHeader("X-Frame-Options", "DENY");
+      response.setHeader("X-App", "set before the failure");
+      Servlets.call(refusedUrl, 2_000);
+    }));
     return servlets;
   }
 
@@ -228,6 +237,18 @@ class TomcatFailuresTest {
     assertThat(response.headers().firstValue("Content-Type").orElse("")).doesNotContain("problem+json");
     assertNoUpstreamFailure(spans.serverSpan("/app/client-abort"));
     assertThat(log.records()).isEmpty();
+  }
+
+  @Test
+  void securityHeadersSurviveTheProblemAnswer() throws Exception {
+    HttpResponse<String> response = get("/app/secured-refused");
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
+    assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'");
+    assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(response.headers().firstValue("X-App")).isEmpty();
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

@@ -303,7 +303,8 @@ public final class CallGuard {
                 return Decision.stop(Outcome.SUCCESS);
             }
             boolean retryable = failure != null
-                    && (failure == FailureKind.STATUS ? policy.retryOn().status(status) : policy.retryOn().kind(failure));
+                    && (failure == FailureKind.STATUS ? policy.retryOn().status(status) : policy.retryOn().kind(failure))
+                    && (error == null || !FailureClassifier.neverRetried(error)); // a TLS handshake fails alike again
             if (!retryable) {
                 return Decision.stop(Outcome.NOT_RETRYABLE);
             }

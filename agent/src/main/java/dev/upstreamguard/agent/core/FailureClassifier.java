@@ -1,14 +1,14 @@
 package dev.upstreamguard.agent.core;
 
+import dev.upstreamguard.bootstrap.UpstreamFailureTypes;
 import java.io.IOException;
 
 /**
- * Maps what a client threw to a {@link FailureKind}, walking the cause chain. Types are matched by
- * name where they belong to optional libraries, so no client library is needed to load this class.
+ * Maps what a client threw to a {@link FailureKind}, walking the cause chain: the types of the shared
+ * {@link UpstreamFailureTypes} table first (matched by name, so no client library is needed to load this
+ * class), then the agent's own fallback for any other I/O error of the exchange.
  */
 public final class FailureClassifier {
-
-    private static final int MAX_CAUSES = 8;
 
     private FailureClassifier() {}
 
@@ -19,23 +19,17 @@ public final class FailureClassifier {
      * @param connectPhase true when the adapter knows the error happened while connecting
      */
     public static FailureKind classify(Throwable error, boolean connectPhase) {
-        // The JDK HttpClient reports an unknown host as a ConnectException caused by UnresolvedAddressException.
+        // The shared table first: the same types mean the same kinds to the agent and to the filter.
+        Throwable known = UpstreamFailureTypes.find(error);
+        if (known != null) {
+            FailureKind kind = kindOf(UpstreamFailureTypes.kindOf(known));
+            if (kind == FailureKind.TIMEOUT && connectPhase && known instanceof java.net.SocketTimeoutException) {
+                return FailureKind.CONNECT_FAILURE; // the adapter knows the socket was still connecting
+            }
+            return kind;
+        }
         Throwable t = error;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
-                return FailureKind.DNS_FAILURE;
-            }
-        }
-        // A specific type anywhere in the chain wins over a generic IOException wrapped around it.
-        t = error;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            FailureKind kind = specific(t, connectPhase);
-            if (kind != null) {
-                return kind;
-            }
-        }
-        t = error;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+        for (int depth = 0; t != null && depth < UpstreamFailureTypes.MAX_CAUSES; depth++, t = t.getCause()) {
             if (t instanceof java.net.ProtocolException || t instanceof java.io.InterruptedIOException
                     || t instanceof java.nio.channels.ClosedByInterruptException) {
                 return null; // a malformed exchange or an interruption: not a transient upstream failure
@@ -48,43 +42,32 @@ public final class FailureClassifier {
         return null;
     }
 
-    private static FailureKind specific(Throwable t, boolean connectPhase) {
-        if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException
-                || t instanceof java.net.PortUnreachableException) {
-            return FailureKind.CONNECT_FAILURE;
+    /**
+     * True when {@code error} shows a failure that a retry cannot fix: a TLS handshake the client rejected
+     * (certificate, protocol, cipher or host name). It is still an upstream failure, never retried.
+     */
+    public static boolean neverRetried(Throwable error) {
+        Throwable t = error;
+        for (int depth = 0; t != null && depth < UpstreamFailureTypes.MAX_CAUSES; depth++, t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return true;
+            }
         }
-        String name = t.getClass().getName();
-        switch (name) {
-            case "java.net.http.HttpConnectTimeoutException":
-            case "org.apache.hc.client5.http.ConnectTimeoutException":
-            case "org.apache.http.conn.ConnectTimeoutException":
-            case "org.apache.hc.client5.http.HttpHostConnectException":
-            case "org.apache.http.conn.HttpHostConnectException":
-                return FailureKind.CONNECT_FAILURE;
-            case "java.net.http.HttpTimeoutException":
-                return FailureKind.TIMEOUT;
-            case "org.apache.hc.core5.http.NoHttpResponseException":
-            case "org.apache.http.NoHttpResponseException":
-            case "okhttp3.internal.http2.StreamResetException":
-                return FailureKind.RESET;
-            default:
-                break;
-        }
-        if (t instanceof java.net.SocketTimeoutException) {
-            return connectPhase || isConnectTimeoutMessage(t.getMessage()) ? FailureKind.CONNECT_FAILURE
-                    : FailureKind.TIMEOUT;
-        }
-        if (t instanceof javax.net.ssl.SSLHandshakeException) {
-            // the handshake precedes the request: nothing was sent
-            return FailureKind.CONNECT_FAILURE;
-        }
-        if (t instanceof java.io.InterruptedIOException && "timeout".equals(t.getMessage())) {
-            return FailureKind.TIMEOUT; // OkHttp's call timeout
-        }
-        return null;
+        return false;
     }
 
-    private static boolean isConnectTimeoutMessage(String message) {
-        return message != null && message.regionMatches(true, 0, "connect timed out", 0, 17);
+    private static FailureKind kindOf(String label) {
+        switch (label) {
+            case UpstreamFailureTypes.CONNECT_FAILURE:
+                return FailureKind.CONNECT_FAILURE;
+            case UpstreamFailureTypes.DNS_FAILURE:
+                return FailureKind.DNS_FAILURE;
+            case UpstreamFailureTypes.RESET:
+                return FailureKind.RESET;
+            case UpstreamFailureTypes.TIMEOUT:
+                return FailureKind.TIMEOUT;
+            default:
+                return null;
+        }
     }
 }

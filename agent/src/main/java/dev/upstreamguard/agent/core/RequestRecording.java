@@ -26,11 +26,17 @@ public final class RequestRecording implements CallObserver {
         return new RecordingTrace(trace, scope, dependency, request.host() + ':' + request.port());
     }
 
-    private static final class RecordingTrace implements CallTrace {
+    /**
+     * Also stands in for each attempt's trace (a call's attempts run one after another), so that it learns
+     * what the last attempt threw: that is what the application receives.
+     */
+    private static final class RecordingTrace implements CallTrace, AttemptTrace {
         private final CallTrace trace;
         private final RequestScope scope;
         private final Dependency dependency;
         private final String address;
+        private AttemptTrace current;
+        private Throwable lastError;
 
         RecordingTrace(CallTrace trace, RequestScope scope, Dependency dependency, String address) {
             this.trace = trace;
@@ -41,14 +47,31 @@ public final class RequestRecording implements CallObserver {
 
         @Override
         public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis) {
-            return trace.startAttempt(number, connectTimeoutMillis, readTimeoutMillis);
+            current = trace.startAttempt(number, connectTimeoutMillis, readTimeoutMillis);
+            return this;
+        }
+
+        @Override
+        public String traceparent() {
+            return current.traceparent();
+        }
+
+        @Override
+        public String tracestate() {
+            return current.tracestate();
+        }
+
+        @Override
+        public void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {
+            lastError = error;
+            current.end(status, error, failure, outcome, wouldRetry);
         }
 
         @Override
         public void callEnded(FailureKind failure, Outcome outcome, int attempts, int status) {
             trace.callEnded(failure, outcome, attempts, status);
             scope.recordCall(dependency.name(), dependency.named(), address, failure == null ? null : failure.label(),
-                    attempts, outcome.label(), status);
+                    attempts, outcome.label(), status, lastError);
         }
     }
 }

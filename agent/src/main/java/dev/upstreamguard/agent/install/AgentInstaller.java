@@ -29,9 +29,14 @@ import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.StackManipulation;
+import net.bytebuddy.implementation.bytecode.constant.TextConstant;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.utility.JavaModule;
 
 /** Wires the engine, the hooks and the instrumentation together; runs once, from {@code premain}. */
@@ -49,6 +54,7 @@ public final class AgentInstaller {
                 new JdkHttpClientHooks(guard, maxConnectTimeout(config), DeadlineWatch.system());
         Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
         Bridge.installLibraries(new LibraryAdapters(guard));
+        Bridge.installErrorSink(AgentLog::internalError);
 
         instrument(instrumentation, config.debug());
 
@@ -77,57 +83,74 @@ public final class AgentInstaller {
                 .ignore(nameStartsWith("dev.upstreamguard.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
                 .assureReadEdgeTo(instrumentation, Bridge.class)
                 .type(named("jdk.internal.net.http.HttpClientFacade"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("send").and(takesArguments(2)), HttpClientAdvice.Send.class.getName())
                         .advice(named("sendAsync").and(isPublic()).and(takesArguments(2).or(takesArguments(3))),
                                 HttpClientAdvice.SendAsync.class.getName()))
                 .type(named("jdk.internal.net.http.HttpClientImpl"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("sendAsync").and(isPrivate()).and(takesArguments(4))
                                         .and(returns(named("java.util.concurrent.CompletableFuture"))),
                                 HttpClientAdvice.InnerSendAsync.class.getName()))
                 .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("build").and(takesArguments(0)), HttpClientAdvice.Build.class.getName()))
                 .type(named("jdk.internal.net.http.MultiExchange"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("retryOnFailure").and(returns(boolean.class)),
                                 HttpClientAdvice.NoInternalRetry.class.getName()))
                 .type(named("sun.net.www.protocol.http.Handler").or(named("sun.net.www.protocol.https.Handler")))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("openConnection").and(takesArguments(1).or(takesArguments(2))),
                                 UrlConnectionAdvice.OpenConnection.class.getName()))
                 .type(named("sun.net.www.http.HttpClient"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("parseHTTP"), UrlConnectionAdvice.NoInternalRetry.class.getName()))
                 // Third-party clients, matched by name only: an application without them loads none of this.
                 // Advice classes are named by string so that nothing here loads a library type.
                 .type(named("okhttp3.OkHttpClient"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(isConstructor().and(takesArguments(1))
                                         .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
                                 INSTRUMENTATION + "okhttp.OkHttpAdvice$Construct"))
                 .type(named("okhttp3.internal.connection.RealCall"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("enqueue").and(takesArguments(1)), INSTRUMENTATION + "okhttp.OkHttpAdvice$Enqueue"))
                 .type(named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("build").and(takesArguments(0)), INSTRUMENTATION + "apache5.Apache5Advice$Build"))
                 .type(named("org.apache.http.impl.client.HttpClientBuilder"))
-                .transform(new AgentBuilder.Transformer.ForAdvice()
-                        .include(agentLoader)
+                .transform(advice(agentLoader)
                         .advice(named("decorateProtocolExec").and(takesArguments(1)),
                                 INSTRUMENTATION + "apache4.Apache4Advice$DecorateProtocolExec"))
                 .installOn(instrumentation);
+    }
+
+    /**
+     * The transformer for every advice: advice classes found through {@code agentLoader}, and an advice
+     * that throws reported to {@link Bridge#adviceError} (counted, logged once) instead of swallowed
+     * silently by {@code suppress = Throwable.class}.
+     */
+    static AgentBuilder.Transformer.ForAdvice advice(ClassLoader agentLoader) {
+        return new AgentBuilder.Transformer.ForAdvice()
+                .include(agentLoader)
+                .withExceptionHandler(AdviceErrors.INSTANCE);
+    }
+
+    /** Hands an advice's exception, and where it happened, to {@link Bridge#adviceError}. */
+    enum AdviceErrors implements Advice.ExceptionHandler {
+        INSTANCE;
+
+        private static final MethodDescription.InDefinedShape REPORT = new TypeDescription.ForLoadedType(Bridge.class)
+                .getDeclaredMethods().filter(named("adviceError")).getOnly();
+
+        @Override
+        public StackManipulation resolve(MethodDescription instrumentedMethod, TypeDescription instrumentedType) {
+            // The exception is on the operand stack; the report takes it, then where it happened.
+            return new StackManipulation.Compound(
+                    new TextConstant(instrumentedType.getName() + '.' + instrumentedMethod.getInternalName()),
+                    MethodInvocation.invoke(REPORT));
+        }
     }
 
     /** Logs each failed transformation once (the rest keeps working); in debug mode, each success too. */

@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -216,6 +217,20 @@ class CallGuardTest {
         assertThat(exchange.attempts).hasSize(2);
         assertThat(observer.attempt(1).failure).isEqualTo(FailureKind.CONNECT_FAILURE);
         assertThat(observer.attempt(1).outcome).isNull();
+    }
+
+    @Test
+    void aTlsHandshakeFailureIsAConnectFailureThatIsNeverRetried() {
+        SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+        exchange.then(untrusted, response(200));
+
+        Throwable thrown = catchThrowable(() -> guard(POLICY).execute(get(), exchange));
+
+        assertThat(thrown).isSameAs(untrusted);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(sleeper.sleeps).isEmpty();
+        assertThat(observer.last().failure).isEqualTo(FailureKind.CONNECT_FAILURE);
+        assertThat(observer.last().outcome).isEqualTo(Outcome.NOT_RETRYABLE);
     }
 
     @Test

@@ -127,7 +127,7 @@ class FailureClassifierTest {
     @Test
     void causeBeyondTheDepthLimitIsNotFollowed() {
         Throwable t = new UnknownHostException("x");
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 40; i++) { // the shared table follows 32 causes
             t = new RuntimeException(t);
         }
 
