@@ -36,4 +36,10 @@ public interface HttpClientHooks {
 
     /** True when the JDK client's own silent re-send of a failed exchange must be suppressed. */
     boolean suppressInternalRetry();
+
+    /**
+     * Called as {@code BodyPublishers.ofByteArrays(Iterable)} makes its publisher: only one over a
+     * {@code Collection} can be iterated again for a retry.
+     */
+    void byteArraysPublisher(Object publisher, boolean reIterable);
 }

@@ -127,12 +127,12 @@ class HttpUrlConnectionSpecificsIT {
     }
 
     @Test
-    void aStreamedBodyIsSentOnceTracedAndNotRetried() throws Exception {
+    void aChunkedStreamedBodyIsSentOnceTracedAndNotRetried() throws Exception {
         upstream.otherwise(Fault.status(503));
         HttpURLConnection c = open("/upload");
         c.setRequestMethod("PUT");
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(5);
+        c.setChunkedStreamingMode(0);
         try (OutputStream out = c.getOutputStream()) {
             out.write("12345".getBytes(StandardCharsets.US_ASCII));
         }

@@ -32,14 +32,25 @@ final class TomcatShop implements Shop {
 
   private final ContainerProcess process;
   private final URI base;
+  private final Path catalinaBase;
 
-  private TomcatShop(ContainerProcess process, URI base) {
+  private TomcatShop(ContainerProcess process, URI base, Path catalinaBase) {
     this.process = process;
     this.base = base;
+    this.catalinaBase = catalinaBase;
   }
 
   static TomcatShop start(String name, ApiLayout layout, OtlpReceiver receiver) throws IOException {
-    return start(name, layout, Settings.war(), "shop", "/health", Settings.systemProperties(receiver));
+    return start(name, layout, receiver, false);
+  }
+
+  /**
+   * With {@code autoDeploy}, Tomcat looks at {@code webapps/} every second: removing {@code shop.war}
+   * undeploys the application, putting it back deploys it again.
+   */
+  static TomcatShop start(String name, ApiLayout layout, OtlpReceiver receiver, boolean autoDeploy)
+      throws IOException {
+    return start(name, layout, Settings.war(), "shop", "/health", Settings.systemProperties(receiver), autoDeploy);
   }
 
   /**
@@ -48,6 +59,11 @@ final class TomcatShop implements Shop {
    */
   static TomcatShop start(String name, ApiLayout layout, Path war, String context, String readyPath,
       List<String> options) throws IOException {
+    return start(name, layout, war, context, readyPath, options, false);
+  }
+
+  private static TomcatShop start(String name, ApiLayout layout, Path war, String context, String readyPath,
+      List<String> options, boolean autoDeploy) throws IOException {
     Path home = Settings.tomcatHome();
     Path catalinaBase = Settings.workDir(name);
     for (String dir : List.of("bin", "conf", "lib", "logs", "temp", "webapps", "work")) {
@@ -64,6 +80,9 @@ final class TomcatShop implements Shop {
     String serverXml;
     try (InputStream in = TomcatShop.class.getResourceAsStream("/containers/tomcat-server.xml")) {
       serverXml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@HTTP_PORT@", Integer.toString(port));
+    }
+    if (autoDeploy) {
+      serverXml = serverXml.replace("autoDeploy=\"false\"", "autoDeploy=\"true\" backgroundProcessorDelay=\"1\"");
     }
     Files.writeString(catalinaBase.resolve("conf/server.xml"), serverXml);
 
@@ -89,7 +108,7 @@ final class TomcatShop implements Shop {
     ContainerProcess process = ContainerProcess.start("tomcat-" + name,
         List.of("/bin/sh", home.resolve("bin/catalina.sh").toString(), "run"), catalinaBase, env,
         catalinaBase.resolve("logs/console.log"));
-    TomcatShop shop = new TomcatShop(process, URI.create("http://127.0.0.1:" + port + "/" + context));
+    TomcatShop shop = new TomcatShop(process, URI.create("http://127.0.0.1:" + port + "/" + context), catalinaBase);
     try {
       process.awaitReady(URI.create(shop.base + readyPath), Duration.ofSeconds(90));
     } catch (RuntimeException | Error e) {
@@ -129,6 +148,11 @@ final class TomcatShop implements Shop {
   @Override
   public URI base() {
     return base;
+  }
+
+  /** Where the WAR is deployed from: {@code webapps/shop.war} (with {@link ApiLayout#IN_WAR}). */
+  Path webapps() {
+    return catalinaBase.resolve("webapps");
   }
 
   @Override

@@ -27,6 +27,8 @@ public enum PolicyKey {
             "methods retried after the request may have reached the server; any method is retried after a connect-failure"),
     RETRY_AFTER_MAX("retry.retry-after.max", Kind.DURATION,
             "a Retry-After is honoured up to this; a longer one ends the retries"),
+    RETRY_MAX_BUFFERED_BODY("retry.max-buffered-body", Kind.SIZE,
+            "the largest request body HttpURLConnection keeps to replay; a larger or chunked-streaming one is sent as it comes and never retried"),
     BUDGET_PERCENT("retry.budget.percent", Kind.COUNT,
             "per dependency, retries may add at most this percentage of the requests of the last 10 s ..."),
     BUDGET_MIN_PER_SECOND("retry.budget.min-per-second", Kind.COUNT,
@@ -37,7 +39,8 @@ public enum PolicyKey {
         DURATION("a duration (examples: 250ms, 2s, 1m)"),
         COUNT("a whole number"),
         RETRY_ON("a comma-separated list of connect-failure, dns-failure, reset, timeout and status codes"),
-        METHODS("a comma-separated list of HTTP methods");
+        METHODS("a comma-separated list of HTTP methods"),
+        SIZE("a size (examples: 1MiB, 512KiB, or bytes: 65536)");
 
         final String expected;
 
@@ -81,6 +84,7 @@ public enum PolicyKey {
             case RETRY_ON: return policy.retryOn().toString();
             case RETRY_METHODS: return String.join(",", policy.retryMethods());
             case RETRY_AFTER_MAX: return Durations.format(policy.retryAfterMaxMillis());
+            case RETRY_MAX_BUFFERED_BODY: return Sizes.format(policy.maxBufferedBodyBytes());
             case BUDGET_PERCENT: return Integer.toString(policy.budgetPercent());
             case BUDGET_MIN_PER_SECOND: return Integer.toString(policy.budgetMinPerSecond());
             default: throw new AssertionError(this);
@@ -125,6 +129,17 @@ public enum PolicyKey {
             case METHODS:
                 builder.retryMethods(new LinkedHashSet<>(Arrays.asList(v.split(","))));
                 return;
+            case SIZE: {
+                long bytes = Sizes.parseBytes(v);
+                if (bytes == Sizes.INVALID) {
+                    if (v.matches("(?i)\\d+\\s*(b|kib|mib|gib)?")) {
+                        throw new IllegalArgumentException("expected a size from 0 to 1GiB");
+                    }
+                    throw new NotOfKind();
+                }
+                builder.maxBufferedBodyBytes(bytes); // the one size key
+                return;
+            }
             default:
                 throw new AssertionError(kind);
         }

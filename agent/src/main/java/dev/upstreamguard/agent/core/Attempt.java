@@ -6,7 +6,12 @@ package dev.upstreamguard.agent.core;
  */
 public final class Attempt {
     /** The attempt an adapter runs when the agent itself failed: the application's settings, no headers. */
-    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, false, null, null);
+    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, false, null, null, null);
+
+    /** The call's decision at a response head; package-private so that only the engine answers. */
+    interface HeadDecision {
+        boolean retriesAfterHead(int attempt, int status, String retryAfter);
+    }
 
     private final int number;
     private final long connectTimeoutMillis;
@@ -14,15 +19,30 @@ public final class Attempt {
     private final boolean enforce;
     private final String traceparent;
     private final String tracestate;
+    private final HeadDecision call;
 
     Attempt(int number, long connectTimeoutMillis, long readTimeoutMillis, boolean enforce,
-            String traceparent, String tracestate) {
+            String traceparent, String tracestate, HeadDecision call) {
         this.number = number;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
         this.enforce = enforce;
         this.traceparent = traceparent;
         this.tracestate = tracestate;
+        this.call = call;
+    }
+
+    /**
+     * Decides, at the response head and before any byte of its body is read, whether this attempt will
+     * be retried. True: the engine retries whatever the body holds, so the adapter reads that body with
+     * a discarding reader of its own. False: the response is the one the application gets (or the call
+     * ends with this attempt's error), so the application's own body reader may read it. The answer binds
+     * the engine; ask at most once per attempt. Always false in observe mode.
+     *
+     * @param retryAfter the response's {@code Retry-After} header, or null
+     */
+    public boolean retriedAfterHead(int status, String retryAfter) {
+        return call != null && call.retriesAfterHead(number, status, retryAfter);
     }
 
     /** 1 for the first attempt. */

@@ -223,7 +223,7 @@ public final class CallGuard {
     }
 
     /** The state of one guarded call across its attempts. Used by one thread at a time. */
-    private final class Call<R> {
+    private final class Call<R> implements Attempt.HeadDecision {
         final CallRequest request;
         final Exchange<R> exchange;
         final Dependency dependency;
@@ -233,6 +233,8 @@ public final class CallGuard {
         int attempts;
         CallObserver.AttemptTrace currentSpan;
         List<Throwable> earlierErrors;
+        /** Taken at the current attempt's response head (see {@link Attempt#retriedAfterHead}); binds its end. */
+        volatile Decision headDecision;
 
         Call(CallRequest request, Exchange<R> exchange) {
             this.request = request;
@@ -251,7 +253,29 @@ public final class CallGuard {
             long connect = effective(exchange.appConnectTimeoutMillis(), policy.connectTimeoutMillis());
             long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
             currentSpan = trace.startAttempt(attempts, connect, read);
-            return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate());
+            headDecision = null;
+            return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate(),
+                    enforce ? this : null);
+        }
+
+        @Override
+        public boolean retriesAfterHead(int attempt, int status, String retryAfter) {
+            if (attempt != attempts) {
+                return false; // a late head of an attempt already given up
+            }
+            try {
+                Decision decision = decide(null, status, statusFailure(status), retryAfter);
+                headDecision = decision;
+                return decision.outcome == null;
+            } catch (Throwable internal) {
+                AgentLog.internalError("deciding on a retry at the response head", internal);
+                headDecision = Decision.stop(Outcome.NOT_RETRYABLE);
+                return false;
+            }
+        }
+
+        private FailureKind statusFailure(int status) {
+            return status >= 500 || policy.retryOn().status(status) ? FailureKind.STATUS : null;
         }
 
         /** {@link #afterAttempt}, but an internal error stops the call with the attempt's own result. */
@@ -272,9 +296,17 @@ public final class CallGuard {
                 failure = FailureClassifier.classify(error, exchange.failedWhileConnecting(error));
             } else {
                 status = exchange.status(response);
-                failure = status >= 500 || policy.retryOn().status(status) ? FailureKind.STATUS : null;
+                failure = statusFailure(status);
             }
-            Decision decision = decide(response, error, status, failure);
+            Decision decision = headDecision;
+            headDecision = null;
+            if (decision == null) {
+                decision = decide(error, status, failure,
+                        failure == FailureKind.STATUS ? exchange.header(response, "Retry-After") : null);
+            } else if (decision.outcome != null && error != null) {
+                // the body failed after the application's own reader took it: that reader saw this response
+                decision = Decision.stop(Outcome.NOT_RETRYABLE);
+            }
             boolean retry = decision.outcome == null;
             if (retry && enforce) {
                 currentSpan.end(status, error, failure, null, false);
@@ -298,7 +330,7 @@ public final class CallGuard {
             discardQuietly(response);
         }
 
-        private Decision decide(R response, Throwable error, int status, FailureKind failure) {
+        private Decision decide(Throwable error, int status, FailureKind failure, String retryAfter) {
             if (failure == null && error == null) {
                 return Decision.stop(Outcome.SUCCESS);
             }
@@ -322,7 +354,7 @@ public final class CallGuard {
             long delay = Backoff.delayMillis(policy.backoffInitialMillis(), policy.backoffMaxMillis(), attempts,
                     random.getAsDouble());
             if (failure == FailureKind.STATUS) {
-                long asked = RetryAfter.parseMillis(exchange.header(response, "Retry-After"), clock.epochMillis());
+                long asked = RetryAfter.parseMillis(retryAfter, clock.epochMillis());
                 if (asked > policy.retryAfterMaxMillis()) {
                     return Decision.stop(Outcome.RETRY_AFTER_TOO_LONG);
                 }

@@ -105,8 +105,7 @@ public final class DeadlineWatch {
     private synchronized Thread startWatcher() {
         Thread thread = watcher;
         if (thread == null) {
-            thread = new Thread(this::watch, "upstream-guard-deadlines");
-            thread.setDaemon(true);
+            thread = RetryThreads.newThread(this::watch, "upstream-guard-deadlines");
             thread.start();
             watcher = thread;
         }

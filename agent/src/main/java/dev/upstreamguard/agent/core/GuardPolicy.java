@@ -25,6 +25,7 @@ public final class GuardPolicy {
     private final long retryAfterMaxMillis;
     private final int budgetPercent;
     private final int budgetMinPerSecond;
+    private final long maxBufferedBodyBytes;
 
     private GuardPolicy(Builder b) {
         this.connectTimeoutMillis = b.connectTimeoutMillis;
@@ -38,6 +39,7 @@ public final class GuardPolicy {
         this.retryAfterMaxMillis = b.retryAfterMaxMillis;
         this.budgetPercent = b.budgetPercent;
         this.budgetMinPerSecond = b.budgetMinPerSecond;
+        this.maxBufferedBodyBytes = b.maxBufferedBodyBytes;
     }
 
     /** The defaults of SPEC.md: 2s connect, 10s read, 30s call, 3 attempts, 50ms..1s backoff. */
@@ -98,13 +100,19 @@ public final class GuardPolicy {
         return budgetMinPerSecond;
     }
 
+    /** The largest request body an adapter that must copy it keeps to replay; a larger one is never retried. */
+    public long maxBufferedBodyBytes() {
+        return maxBufferedBodyBytes;
+    }
+
     @Override
     public String toString() {
         return "GuardPolicy{connect=" + connectTimeoutMillis + "ms, read=" + readTimeoutMillis
                 + "ms, call=" + callTimeoutMillis + "ms, maxAttempts=" + maxAttempts
                 + ", backoff=" + backoffInitialMillis + ".." + backoffMaxMillis + "ms, retryOn=" + retryOn
                 + ", methods=" + retryMethods + ", retryAfterMax=" + retryAfterMaxMillis
-                + "ms, budget=" + budgetPercent + "%+" + budgetMinPerSecond + "/s}";
+                + "ms, budget=" + budgetPercent + "%+" + budgetMinPerSecond + "/s, maxBufferedBody="
+                + maxBufferedBodyBytes + "}";
     }
 
     /** Validating builder; each setter rejects an out-of-range value with an IllegalArgumentException. */
@@ -124,6 +132,7 @@ public final class GuardPolicy {
         private long retryAfterMaxMillis = 5_000;
         private int budgetPercent = 20;
         private int budgetMinPerSecond = 10;
+        private long maxBufferedBodyBytes = 1024 * 1024;
 
         public Builder() {}
 
@@ -139,6 +148,7 @@ public final class GuardPolicy {
             retryAfterMaxMillis = p.retryAfterMaxMillis;
             budgetPercent = p.budgetPercent;
             budgetMinPerSecond = p.budgetMinPerSecond;
+            maxBufferedBodyBytes = p.maxBufferedBodyBytes;
         }
 
         public Builder connectTimeoutMillis(long millis) {
@@ -214,6 +224,15 @@ public final class GuardPolicy {
                 throw new IllegalArgumentException("expected a whole number from 0 to 100000");
             }
             budgetMinPerSecond = perSecond;
+            return this;
+        }
+
+        /** From 0 (no body is kept, none replayed) to 1 GiB. */
+        public Builder maxBufferedBodyBytes(long bytes) {
+            if (bytes < 0 || bytes > 1024L * 1024 * 1024) {
+                throw new IllegalArgumentException("expected a size from 0 to 1GiB");
+            }
+            maxBufferedBodyBytes = bytes;
             return this;
         }
 

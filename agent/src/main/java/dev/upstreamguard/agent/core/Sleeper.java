@@ -1,8 +1,5 @@
 package dev.upstreamguard.agent.core;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 /** How the engine waits between attempts: blocking for sync calls, scheduled for async ones. */
 public interface Sleeper {
 
@@ -22,7 +19,7 @@ public interface Sleeper {
 
         @Override
         public void schedule(Runnable task, long millis) {
-            CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, RetryThreads.EXECUTOR).execute(task);
+            RetryThreads.schedule(task, millis);
         }
     };
 }

@@ -95,6 +95,10 @@ public final class AgentInstaller {
                 .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
                 .transform(advice(agentLoader)
                         .advice(named("build").and(takesArguments(0)), HttpClientAdvice.Build.class.getName()))
+                .type(named("jdk.internal.net.http.RequestPublishers$IterablePublisher"))
+                .transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .advice(isConstructor().and(takesArguments(1)), HttpClientAdvice.ByteArraysPublisher.class.getName()))
                 .type(named("jdk.internal.net.http.MultiExchange"))
                 .transform(advice(agentLoader)
                         .advice(named("retryOnFailure").and(returns(boolean.class)),

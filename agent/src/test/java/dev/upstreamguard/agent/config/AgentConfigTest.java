@@ -42,6 +42,7 @@ class AgentConfigTest {
                 valid(PolicyKey.RETRY_ON, "dns-failure, 429", p -> p.retryOn().toString(), "dns-failure,429"),
                 valid(PolicyKey.RETRY_METHODS, "get, post", GuardPolicy::retryMethods, Set.of("GET", "POST")),
                 valid(PolicyKey.RETRY_AFTER_MAX, "30s", GuardPolicy::retryAfterMaxMillis, 30_000L),
+                valid(PolicyKey.RETRY_MAX_BUFFERED_BODY, "512KiB", GuardPolicy::maxBufferedBodyBytes, 524_288L),
                 valid(PolicyKey.BUDGET_PERCENT, "50", GuardPolicy::budgetPercent, 50),
                 valid(PolicyKey.BUDGET_MIN_PER_SECOND, "3", GuardPolicy::budgetMinPerSecond, 3));
     }
@@ -134,7 +135,12 @@ class AgentConfigTest {
                 Arguments.of("retry.budget.percent", "-1", "0 to 1000", "20"),
                 Arguments.of("retry.budget.percent", "5000", "0 to 1000", "20"),
                 Arguments.of("retry.budget.min-per-second", "-3", "0 to 100000", "10"),
-                Arguments.of("retry.budget.min-per-second", "1000000", "0 to 100000", "10"));
+                Arguments.of("retry.budget.min-per-second", "1000000", "0 to 100000", "10"),
+                Arguments.of("retry.max-buffered-body", "lots", "is not a size (examples: 1MiB, 512KiB, or bytes: 65536)",
+                        "1MiB"),
+                Arguments.of("retry.max-buffered-body", "1MB", "is not a size", "1MiB"),
+                Arguments.of("retry.max-buffered-body", "2GiB", "0 to 1GiB", "1MiB"),
+                Arguments.of("retry.max-buffered-body", "9999999999999", "0 to 1GiB", "1MiB"));
     }
 
     @ParameterizedTest(name = "upstreamguard.{0}=\"{1}\"")

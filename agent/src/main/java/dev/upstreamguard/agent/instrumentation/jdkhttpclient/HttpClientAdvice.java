@@ -103,6 +103,19 @@ public final class HttpClientAdvice {
         }
     }
 
+    /** {@code RequestPublishers.IterablePublisher(Iterable)}: whether its source can be iterated again. */
+    public static final class ByteArraysPublisher {
+        private ByteArraysPublisher() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object publisher, @Advice.Argument(0) Object content) {
+            HttpClientHooks hooks = Bridge.httpClient();
+            if (hooks != null) {
+                hooks.byteArraysPublisher(publisher, content instanceof java.util.Collection);
+            }
+        }
+    }
+
     /** {@code MultiExchange.retryOnFailure}: the JDK's own silent re-send would multiply ours. */
     public static final class NoInternalRetry {
         private NoInternalRetry() {}

@@ -13,7 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +34,8 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
     private final ThreadLocal<Boolean> buildingInternalClient = new ThreadLocal<>();
     /** The agent's own clients (the OTLP exporter's): never guarded or traced. Usually one. */
     private volatile WeakReference<?>[] internalClients = new WeakReference<?>[0];
+    /** The {@code ofByteArrays} publishers over a {@code Collection}, weakly; any other one is one-shot. */
+    private final Map<Object, Boolean> reIterableByteArrays = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * @param maxConnectTimeoutMillis the connect timeout bound applied to every client built; a client
@@ -112,8 +117,8 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         if (call == null) {
             return null;
         }
-        return guard.executeAsync(call,
-                new JdkHttpExchange(this, (HttpClient) client, (HttpRequest) request, bodyHandler, pushPromiseHandler));
+        return ApplicationFuture.of(guard.executeAsync(call,
+                new JdkHttpExchange(this, (HttpClient) client, (HttpRequest) request, bodyHandler, pushPromiseHandler)));
     }
 
     @Override
@@ -147,6 +152,13 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
     }
 
     @Override
+    public void byteArraysPublisher(Object publisher, boolean reIterable) {
+        if (reIterable) {
+            reIterableByteArrays.put(publisher, Boolean.TRUE); // the publisher's identity: it has no equals
+        }
+    }
+
+    @Override
     public boolean suppressInternalRetry() {
         return guard.enforcing();
     }
@@ -163,7 +175,8 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
             if (uri.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
                 return null; // the client will reject it itself
             }
-            boolean replayable = r.bodyPublisher().map(JdkHttpClientHooks::replayable).orElse(true);
+            HttpRequest.BodyPublisher body = r.bodyPublisher().orElse(null);
+            boolean replayable = body == null || replayable(body);
             return new CallRequest(r.method(), scheme, uri.getHost(), CallRequest.portOf(scheme, uri.getPort()),
                     uri.toString(), replayable);
         } catch (RuntimeException e) {
@@ -183,12 +196,16 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
 
     /**
      * The JDK's own publishers of bytes, strings, files and no body can be subscribed again; a publisher
-     * adapted from the application's own Flow.Publisher or an InputStream supplier may not.
+     * adapted from the application's own Flow.Publisher or an InputStream supplier may not, nor one of
+     * {@code ofByteArrays} over an {@code Iterable} that is not a {@code Collection} (it may iterate once).
      */
-    static boolean replayable(HttpRequest.BodyPublisher publisher) {
+    boolean replayable(HttpRequest.BodyPublisher publisher) {
         String name = publisher.getClass().getName();
         if (!name.startsWith("jdk.internal.net.http.RequestPublishers$")) {
             return false;
+        }
+        if (name.endsWith("$IterablePublisher")) {
+            return reIterableByteArrays.containsKey(publisher);
         }
         return !(name.endsWith("$PublisherAdapter") || name.endsWith("$InputStreamPublisher")
                 || name.endsWith("$AggregatePublisher"));

@@ -58,16 +58,17 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         ResponseDeadline deadline = deadlineFor(attempt, hooks.syncDeadlines());
         HttpRequest copy = requestFor(attempt, deadline == null);
         Bridge.beginPassThrough();
+        HttpResponse.BodyHandler<Object> attemptHandler = handlerFor(attempt, deadline);
         if (deadline == null) {
             try {
-                return client.send(copy, handler);
+                return client.send(copy, attemptHandler);
             } finally {
                 Bridge.endPassThrough();
             }
         }
         deadline.expectFutureOnThisThread();
         try {
-            HttpResponse<Object> response = client.send(copy, deadline.watching(handler));
+            HttpResponse<Object> response = client.send(copy, attemptHandler);
             if (!deadline.started()) {
                 hooks.syncDeadlinesUnavailable(); // this JDK's send makes its future elsewhere: no more of this
             }
@@ -88,7 +89,7 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     public CompletableFuture<HttpResponse<Object>> attemptAsync(Attempt attempt) {
         ResponseDeadline deadline = deadlineFor(attempt, hooks.asyncDeadlines());
         HttpRequest copy = requestFor(attempt, deadline == null);
-        HttpResponse.BodyHandler<Object> watched = deadline == null ? handler : deadline.watching(handler);
+        HttpResponse.BodyHandler<Object> watched = handlerFor(attempt, deadline);
         CompletableFuture<HttpResponse<Object>> jdkFuture;
         Bridge.beginPassThrough();
         try {
@@ -104,6 +105,11 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         ResponseDeadline.AttemptFuture attemptFuture = new ResponseDeadline.AttemptFuture(jdkFuture, deadline);
         jdkFuture.whenComplete(attemptFuture);
         return attemptFuture;
+    }
+
+    /** The application's handler, or in enforce mode the one that reads a response to be retried itself. */
+    private HttpResponse.BodyHandler<Object> handlerFor(Attempt attempt, ResponseDeadline deadline) {
+        return attempt.enforce() ? new AttemptBodyHandler(attempt, deadline, handler) : handler;
     }
 
     /** The deadline that bounds this attempt's wait for its head, or null when the request's timeout does. */

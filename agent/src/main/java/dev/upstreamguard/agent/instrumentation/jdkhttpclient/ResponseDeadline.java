@@ -11,8 +11,8 @@ import java.util.function.BiConsumer;
  * the request's own timeout: a request timeout makes the JDK client register a timer with its selector
  * thread and wake that thread on every request, a hand-off that costs more than the attempt's span.
  *
- * <p>The deadline is disarmed when the response head arrives (the body handler is asked for a
- * subscriber), as the JDK's own timeout is. When it expires first, the attempt's future is cancelled,
+ * <p>The deadline is disarmed when the response head arrives (the {@link AttemptBodyHandler} is asked
+ * for a subscriber), as the JDK's own timeout is. When it expires first, the attempt's future is cancelled,
  * which aborts the exchange and closes its connection (Java 16 and newer), and the attempt fails with
  * the {@link HttpTimeoutException} the JDK throws for its own timeout.
  */
@@ -29,14 +29,6 @@ final class ResponseDeadline extends DeadlineWatch.Deadline {
     ResponseDeadline(DeadlineWatch watch, long timeoutMillis) {
         this.watch = watch;
         this.timeoutMillis = timeoutMillis;
-    }
-
-    /** The application's body handler, disarming this deadline when the response head arrives. */
-    HttpResponse.BodyHandler<Object> watching(HttpResponse.BodyHandler<Object> handler) {
-        return info -> {
-            stop();
-            return handler.apply(info);
-        };
     }
 
     /**

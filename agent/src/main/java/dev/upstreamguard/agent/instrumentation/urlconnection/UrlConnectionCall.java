@@ -1,5 +1,6 @@
 package dev.upstreamguard.agent.instrumentation.urlconnection;
 
+import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallRequest;
@@ -23,6 +24,13 @@ import javax.net.ssl.HttpsURLConnection;
  * The exchange behind one guarded {@code HttpURLConnection}: reads the settings the application made
  * on the guarded connection, keeps the request body, and runs each attempt on a fresh JDK connection.
  * Confined to the application's thread, like the connection itself.
+ *
+ * <p>A request body is kept for a replay only up to the dependency's {@code retry.max-buffered-body}:
+ * a body that grows past it, a fixed length above it, or chunked streaming, goes to one JDK connection
+ * as the application writes it, and that call is never retried. Each attempt hands the JDK connection
+ * the body in the application's own mode (without a streaming mode the JDK keeps its own copy while the
+ * attempt runs: its fixed-length streaming mode would turn a 401, 407 or followed redirect into an
+ * {@code HttpRetryException} the application never had); the kept copy is let go once the call ends.
  */
 final class UrlConnectionCall implements Exchange<HttpURLConnection> {
 
@@ -35,7 +43,7 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     private final CallGuard guard;
 
     private Authenticator authenticator;
-    private ByteArrayOutputStream body;
+    private BodyBuffer body;
     private Map<String, List<String>> requestProperties;
     private boolean started;
     private boolean connectFailed;
@@ -77,16 +85,31 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
         if ("TRACE".equals(facade.method()) && "http".equals(url.getProtocol())) {
             throw new ProtocolException("HTTP method TRACE doesn't support output");
         }
-        if (facade.streaming()) {
+        if (body != null && body.passingThrough()) {
+            return body; // grown past the cap: the same stream, now writing to the JDK connection
+        }
+        long fixed = facade.fixedContentLength();
+        if (facade.chunkLength() != -1 || (fixed != -1 && fixed > maxBufferedBody())) {
             return streamingOutput();
         }
         if (started) {
             throw new ProtocolException("Cannot write output after reading input.");
         }
         if (body == null) {
-            body = new ByteArrayOutputStream();
+            body = new BodyBuffer(fixed == -1 ? maxBufferedBody() : fixed, fixed);
         }
         return body;
+    }
+
+    private long maxBufferedBody() {
+        String scheme = url.getProtocol().toLowerCase(Locale.ROOT);
+        try {
+            return guard.dependencies().resolve(url.getHost(), CallRequest.portOf(scheme, url.getPort()))
+                    .policy().maxBufferedBodyBytes();
+        } catch (RuntimeException e) {
+            AgentLog.internalError("HttpURLConnection body limit", e);
+            return 0; // stream it: never keep what we cannot bound
+        }
     }
 
     /** Runs the guarded call once; afterwards returns its final connection or rethrows its failure. */
@@ -105,9 +128,16 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     private void run() {
         begin();
         try {
+            if (body != null && body.missingBytes()) {
+                // as the JDK's fixed-length stream fails when it is closed short
+                throw new IOException("insufficient data written");
+            }
             current = guard.execute(request(true), this);
         } catch (Throwable t) {
             failure = t;
+        }
+        if (body != null) {
+            body.release(); // no more attempts: the JDK connection holds what it needs
         }
     }
 
@@ -124,6 +154,11 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
             }
             return current.getOutputStream();
         }
+        return startStreaming();
+    }
+
+    /** Starts the call's single attempt and returns the JDK connection's request body stream. */
+    private OutputStream startStreaming() throws IOException {
         begin();
         streamingAttempt = guard.startSingle(request(false), this);
         Attempt attempt = streamingAttempt == null ? Attempt.UNGUARDED : streamingAttempt.attempt();
@@ -145,10 +180,13 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     private void finishStreaming() {
         CallGuard.SingleAttempt<HttpURLConnection> attempt = streamingAttempt;
         streamingAttempt = null;
+        Bridge.beginPassThrough(); // lets the JDK's own re-send of a buffered body be suppressed
         try {
             current.getResponseCode();
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } finally {
+            Bridge.endPassThrough();
         }
         if (attempt != null) {
             attempt.finish(failure == null ? current : null, failure);
@@ -318,6 +356,99 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
             c.setReadTimeout(facade.getReadTimeout());
         }
         return c;
+    }
+
+    /**
+     * The application's request body stream: keeps the body for a replay up to {@code limit} bytes; past
+     * it, starts the call's single attempt and writes through to its JDK connection from then on. With a
+     * fixed length, refuses more bytes than declared, as the JDK's stream does.
+     */
+    private final class BodyBuffer extends OutputStream {
+        private final long limit;
+        private final long fixedLength;
+        private ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private OutputStream through;
+        private long written;
+        private boolean closed;
+
+        BodyBuffer(long limit, long fixedLength) {
+            this.limit = limit;
+            this.fixedLength = fixedLength;
+        }
+
+        boolean passingThrough() {
+            return through != null;
+        }
+
+        /** True when a fixed length was declared and fewer bytes were written. */
+        boolean missingBytes() {
+            return fixedLength != -1 && written < fixedLength;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (through != null) {
+                through.write(b, off, len);
+                written += len;
+                return;
+            }
+            if (closed || kept == null) {
+                return; // like the JDK's buffer: writes after close are dropped
+            }
+            if (fixedLength != -1 && written + len > fixedLength) {
+                throw new IOException("too many bytes written");
+            }
+            if (written + len > limit) {
+                passThrough().write(b, off, len);
+            } else {
+                kept.write(b, off, len);
+            }
+            written += len;
+        }
+
+        /** Starts the single attempt and hands it what was kept so far. */
+        private OutputStream passThrough() throws IOException {
+            OutputStream out = startStreaming();
+            kept.writeTo(out);
+            kept = null;
+            through = out;
+            return out;
+        }
+
+        void writeTo(OutputStream out) throws IOException {
+            if (kept != null) {
+                kept.writeTo(out);
+            }
+        }
+
+        void release() {
+            kept = null;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (through != null) {
+                through.flush();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (through != null) {
+                through.close();
+                return;
+            }
+            if (!closed && missingBytes()) {
+                throw new IOException("insufficient data written");
+            }
+            closed = true;
+        }
     }
 
     private static void rethrow(Throwable t) throws IOException {
