@@ -264,7 +264,7 @@ public final class CallGuard {
                 return false; // a late head of an attempt already given up
             }
             try {
-                Decision decision = decide(null, status, statusFailure(status), retryAfter);
+                Decision decision = decide(null, null, status, statusFailure(status), retryAfter);
                 headDecision = decision;
                 return decision.outcome == null;
             } catch (Throwable internal) {
@@ -301,7 +301,7 @@ public final class CallGuard {
             Decision decision = headDecision;
             headDecision = null;
             if (decision == null) {
-                decision = decide(error, status, failure,
+                decision = decide(response, error, status, failure,
                         failure == FailureKind.STATUS ? exchange.header(response, "Retry-After") : null);
             } else if (decision.outcome != null && error != null) {
                 // the body failed after the application's own reader took it: that reader saw this response
@@ -330,7 +330,7 @@ public final class CallGuard {
             discardQuietly(response);
         }
 
-        private Decision decide(Throwable error, int status, FailureKind failure, String retryAfter) {
+        private Decision decide(R response, Throwable error, int status, FailureKind failure, String retryAfter) {
             if (failure == null && error == null) {
                 return Decision.stop(Outcome.SUCCESS);
             }
