@@ -48,7 +48,21 @@ public final class RequestScope {
      */
     public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
                            String outcome, int status) {
+        recordCall(dependency, named, address, failure, attempts, outcome, status, -1);
+    }
+
+    /**
+     * Records a finished guarded call.
+     *
+     * @param retryAfterSeconds for a call rejected by the breaker or the concurrency limit: whole seconds
+     *                          until the next probe, at least 1; otherwise -1
+     */
+    public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
+                           String outcome, int status, long retryAfterSeconds) {
         Map<String, Object> call = new HashMap<>(12);
+        if (retryAfterSeconds > 0) {
+            call.put("retryAfterSeconds", retryAfterSeconds);
+        }
         call.put("dependency", dependency);
         call.put("named", named);
         call.put("address", address);

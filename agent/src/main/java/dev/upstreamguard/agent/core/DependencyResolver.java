@@ -110,6 +110,7 @@ public final class DependencyResolver {
     private final List<Rule> rules;
     private final GuardPolicy defaultPolicy;
     private final Map<String, GuardPolicy> namedPolicies;
+    private final java.util.function.DoubleSupplier random;
     private final Map<String, Dependency> byName = new ConcurrentHashMap<>();
     private final Map<String, HostEntry> cache = new ConcurrentHashMap<>();
     /** How many host:port pairs are cached; beyond MAX_CACHED new ones are resolved each time. */
@@ -121,6 +122,13 @@ public final class DependencyResolver {
      * @param namedPolicies per-name policies (a name absent here uses the default policy)
      */
     public DependencyResolver(List<Rule> rules, GuardPolicy defaultPolicy, Map<String, GuardPolicy> namedPolicies) {
+        this(rules, defaultPolicy, namedPolicies, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** @param random uniform in [0, 1): the jitter of the dependencies' breakers */
+    public DependencyResolver(List<Rule> rules, GuardPolicy defaultPolicy, Map<String, GuardPolicy> namedPolicies,
+                              java.util.function.DoubleSupplier random) {
+        this.random = random;
         List<Rule> sorted = new ArrayList<>(rules);
         sorted.sort((a, b) -> Integer.compare(b.specificity(), a.specificity()));
         this.rules = Collections.unmodifiableList(sorted);
@@ -193,9 +201,9 @@ public final class DependencyResolver {
         for (Rule rule : rules) {
             if (rule.matches(host, port)) {
                 return byName.computeIfAbsent(rule.name,
-                        n -> new Dependency(n, true, namedPolicies.getOrDefault(n, defaultPolicy)));
+                        n -> new Dependency(n, true, namedPolicies.getOrDefault(n, defaultPolicy), random));
             }
         }
-        return new Dependency(key, false, defaultPolicy);
+        return new Dependency(key, false, defaultPolicy, random);
     }
 }

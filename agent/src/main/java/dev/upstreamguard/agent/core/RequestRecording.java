@@ -45,10 +45,27 @@ public final class RequestRecording implements CallObserver {
         }
 
         @Override
+        public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
+                                         CircuitBreaker.State breakerState) {
+            return trace.startAttempt(number, connectTimeoutMillis, readTimeoutMillis, breakerState);
+        }
+
+        @Override
+        public AttemptTrace startRejected(int number, CircuitBreaker.State breakerState) {
+            return trace.startRejected(number, breakerState);
+        }
+
+        @Override
         public void callEnded(FailureKind failure, Outcome outcome, int attempts, int status) {
             trace.callEnded(failure, outcome, attempts, status);
+            long retryAfterSeconds = -1;
+            if (failure == FailureKind.CIRCUIT_OPEN || failure == FailureKind.CONCURRENCY_LIMIT) {
+                CircuitBreaker breaker = dependency.breaker();
+                long wait = breaker == null ? 0 : breaker.millisUntilProbe(System.nanoTime());
+                retryAfterSeconds = Math.max(1, (wait + 999) / 1000);
+            }
             scope.recordCall(dependency.name(), dependency.named(), address, failure == null ? null : failure.label(),
-                    attempts, outcome.label(), status);
+                    attempts, outcome.label(), status, retryAfterSeconds);
         }
     }
 }

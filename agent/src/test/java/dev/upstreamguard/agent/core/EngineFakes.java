@@ -286,6 +286,7 @@ final class EngineFakes {
         FailureKind failure;
         Outcome outcome;
         boolean wouldRetry;
+        boolean wouldReject;
 
         RecordedAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis) {
             this.number = number;
@@ -320,6 +321,11 @@ final class EngineFakes {
                     @Override
                     public String tracestate() {
                         return "vendor=" + number;
+                    }
+
+                    @Override
+                    public void wouldReject() {
+                        recorded.wouldReject = true;
                     }
 
                     @Override
