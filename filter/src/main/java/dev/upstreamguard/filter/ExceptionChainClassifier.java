@@ -68,6 +68,10 @@ final class ExceptionChainClassifier implements UpstreamFailureClassifier {
 
   /** The kind {@code t} itself shows, walking from its own class up to {@code Throwable}; or null. */
   static UpstreamFailureKind knownKind(Throwable t) {
+    UpstreamFailureKind rejected = Rejections.kindOf(t); // before ConnectException, which it extends
+    if (rejected != null) {
+      return rejected;
+    }
     for (Class<?> c = t.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
       String name = c.getName();
       UpstreamFailureKind kind = KNOWN_TYPES.get(name);
