@@ -11,6 +11,8 @@ public final class Dependency {
     private final RetryBudget budget;
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
+    /** The resolver's epoch when this dependency was last resolved (least-recently-used eviction). */
+    private volatile long lastUsed;
 
     public Dependency(String name, boolean named, GuardPolicy policy) {
         this(name, named, policy, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
@@ -28,6 +30,17 @@ public final class Dependency {
                         policy, random, AgentLog::info)
                 : null;
         this.limit = policy.concurrencyMax() > 0 ? new ConcurrencyLimit(policy.concurrencyMax()) : null;
+    }
+
+    /** Marks this dependency as used at {@code epoch}; writes only when that changes anything. */
+    void touch(long epoch) {
+        if (lastUsed != epoch) {
+            lastUsed = epoch;
+        }
+    }
+
+    long lastUsed() {
+        return lastUsed;
     }
 
     /** The circuit breaker, or {@code null} when {@code breaker.enabled=false}. */
