@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,14 +41,23 @@ class DemoQuickTest {
     for (ChaosMode persistent : new ChaosMode[] {ChaosMode.SLOW, ChaosMode.DOWN}) {
       PhaseResult guarded = report.of(true, persistent);
       assertThat(guarded.failures()).hasSize(guarded.calls().size()).allSatisfy(call -> {
-        assertThat(call.status()).isIn(502, 504);
+        assertThat(call.status()).isIn(502, 503, 504);
         assertThat(call.traceId()).isNotNull();
       });
       assertThat(report.of(false, persistent).failures()).isNotEmpty()
           .noneMatch(CallerResult::problemJson);
     }
-    assertThat(report.of(true, ChaosMode.SLOW).outcomes()).containsOnlyKeys("504");
-    assertThat(report.of(true, ChaosMode.DOWN).outcomes()).containsOnlyKeys("502");
+    // timeouts (504) until the breakers open, then fast 503s; refusals (502), then 503s
+    assertThat(report.of(true, ChaosMode.SLOW).outcomes().keySet()).isSubsetOf("504", "503").contains("504");
+    assertThat(report.of(true, ChaosMode.DOWN).outcomes().keySet()).isSubsetOf("502", "503").contains("503");
+    List<Long> rejectedMillis = report.of(true, ChaosMode.DOWN).failures().stream()
+        .filter(call -> call.status() == 503).map(CallerResult::millis).sorted().toList();
+    assertThat(rejectedMillis.get(rejectedMillis.size() / 2)).as("median ms of the 503s").isLessThan(200);
+    assertThat(report.rejectedTrace()).anySatisfy(span -> {
+      assertThat(span.kind()).isEqualTo("CLIENT");
+      assertThat(span.attr("error.type")).isEqualTo("circuit-open");
+      assertThat(span.attr("upstreamguard.breaker.state")).isEqualTo("open");
+    });
 
     assertThat(report.traceId()).isNotNull();
     assertThat(report.trace()).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(report.traceId()));
@@ -61,6 +71,7 @@ class DemoQuickTest {
     });
 
     assertThat(output).contains("phase", "unguarded", "guarded", "SERVER GET", "CLIENT GET",
-        "docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one", "Measured in this run");
+        "docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one", "Measured in this run",
+        "circuit breaker is open", "fast 503s from an open circuit breaker");
   }
 }
