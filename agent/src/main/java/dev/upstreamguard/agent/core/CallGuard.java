@@ -282,14 +282,19 @@ public final class CallGuard {
             if (attempts == 1) {
                 dependency.budget().recordRequest(now); // a rejected call is not a request to budget for
             }
-            long left = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000L);
-            long connect = effective(exchange.appConnectTimeoutMillis(), policy.connectTimeoutMillis());
-            long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
-            currentSpan = trace.startAttempt(attempts, connect, read, state);
-            if (rejectedBy != null) {
-                currentSpan.wouldReject(); // observe mode: it goes through all the same
+            try {
+                long left = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000L);
+                long connect = effective(exchange.appConnectTimeoutMillis(), policy.connectTimeoutMillis());
+                long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
+                currentSpan = trace.startAttempt(attempts, connect, read, state);
+                if (rejectedBy != null) {
+                    currentSpan.wouldReject(); // observe mode: it goes through all the same
+                }
+                return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate());
+            } catch (RuntimeException | Error internal) {
+                release(null, -1); // the call goes on unguarded: it must not keep a slot or the probe
+                throw internal;
             }
-            return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate());
         }
 
         /** {@link #afterAttempt}, but an internal error stops the call with the attempt's own result. */

@@ -171,4 +171,17 @@ class CallGuardBreakerTest {
         guard.executeAsync(get(), exchange);
         assertThat(exchange.attempts).hasSize(4); // both slots came back
     }
+
+    @Test
+    void anInternalErrorBeforeTheAttemptGivesItsConcurrencySlotBack() throws Throwable {
+        GuardPolicy limited = POLICY.toBuilder().concurrencyMax(1).build();
+        CallGuard guard = guard(limited, true);
+        exchange.appSettingsThrow(new IllegalStateException("adapter bug"));
+        exchange.then(response(200), response(200));
+
+        assertThat(guard.execute(get(), exchange).status).isEqualTo(200); // unguarded, after the internal error
+        exchange.appSettingsThrow(null);
+
+        assertThat(guard.execute(get(), exchange).status).isEqualTo(200); // the slot came back: not rejected
+    }
 }
