@@ -336,6 +336,41 @@ abstract class ClientConformanceSuite {
     /** The breaker's open duration in this JVM (it.guard); a re-open lasts 1.6 to 2 times that. */
     private static final long OPEN_MS = 1_000;
 
+    /**
+     * Ports for the breaker's scenarios: below the kernel's ephemeral range (where every other test's
+     * upstream and refused port come from) and each used once in this JVM, so no other test ever shares
+     * a dependency, and so a breaker, with them: a reused port would carry a breaker's state over.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger BREAKER_PORTS =
+            new java.util.concurrent.atomic.AtomicInteger(20_000 + (int) (ProcessHandle.current().pid() % 400) * 20);
+
+    /** Replaces this test's upstream with one on a port of its own. */
+    private void breakerUpstream() {
+        upstream.close();
+        for (int i = 0; i < 500; i++) {
+            try {
+                upstream = FaultyUpstream.start(BREAKER_PORTS.getAndIncrement());
+                return;
+            } catch (java.io.UncheckedIOException taken) {
+                // another process holds it: the next one
+            }
+        }
+        throw new AssertionError("no free port below the ephemeral range for a breaker scenario");
+    }
+
+    /** A port of its own on which nothing listens. */
+    private static int breakerRefusedPort() {
+        for (int i = 0; i < 500; i++) {
+            int port = BREAKER_PORTS.getAndIncrement();
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (IOException taken) {
+                // another process holds it: the next one
+            }
+        }
+        throw new AssertionError("no free port below the ephemeral range for a breaker scenario");
+    }
+
     /** Four calls of three attempts against an upstream that fails them all: the tenth attempt opens it. */
     private void openTheBreaker(String url) {
         for (int call = 1; call <= 4; call++) {
@@ -361,7 +396,7 @@ abstract class ClientConformanceSuite {
 
     @Test
     void theBreakerOpensWithinItsFirstMinAttemptsWhenEveryAttemptIsRefused() {
-        int port = Ports.refusedPort();
+        int port = breakerRefusedPort();
         String url = "http://127.0.0.1:" + port + "/orders";
 
         openTheBreaker(url);
@@ -379,6 +414,7 @@ abstract class ClientConformanceSuite {
 
     @Test
     void aRejectedCallFailsInMillisecondsWithoutTouchingTheUpstreamAndHasItsOwnSpan() {
+        breakerUpstream();
         upstream.otherwise(Fault.status(503, "down"));
         String url = upstream.url("/down");
         openTheBreaker(url);
@@ -410,6 +446,7 @@ abstract class ClientConformanceSuite {
 
     @Test
     void halfOpenLetsExactlyOneProbeThroughAtATimeAndSuccessfulProbesCloseIt() throws Exception {
+        breakerUpstream();
         upstream.otherwise(Fault.status(503, "down"));
         String url = upstream.url("/recovering");
         openTheBreaker(url);
@@ -463,6 +500,7 @@ abstract class ClientConformanceSuite {
 
     @Test
     void aFailedProbeReopensTheBreakerForLonger() throws Exception {
+        breakerUpstream();
         upstream.otherwise(Fault.status(503, "down"));
         String url = upstream.url("/still-down");
         openTheBreaker(url);
@@ -482,6 +520,7 @@ abstract class ClientConformanceSuite {
 
     @Test
     void aProbeThatNeverAnswersIsBoundedByTheCallsOwnReadTimeout() throws Exception {
+        breakerUpstream();
         upstream.otherwise(Fault.status(503, "down"));
         String url = upstream.url("/hangs");
         openTheBreaker(url);
