@@ -60,7 +60,22 @@ public final class RequestScope {
      */
     public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
                            String outcome, int status, Throwable delivered) {
+        recordCall(dependency, named, address, failure, attempts, outcome, status, delivered, -1);
+    }
+
+    /**
+     * Records a finished guarded call.
+     *
+     * @param delivered         what the call threw to the application, or null (a response, even a 503)
+     * @param retryAfterSeconds for a call rejected by the breaker or the concurrency limit: whole seconds
+     *                          until the next probe, at least 1; otherwise -1
+     */
+    public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
+                           String outcome, int status, Throwable delivered, long retryAfterSeconds) {
         Map<String, Object> call = new HashMap<>(16);
+        if (retryAfterSeconds > 0) {
+            call.put("retryAfterSeconds", retryAfterSeconds);
+        }
         call.put("dependency", dependency);
         call.put("named", named);
         call.put("address", address);

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * got, how many attempts reached the upstream, and the spans. The JVM runs with the agent and these
  * settings (agent pom, {@code it.guard}): connect 500ms, read 1s, call 8s, 3 attempts, backoff 10..40ms;
  * {@code localhost} is the dependency {@code inventory} with read 400ms, call 1500ms, 10 attempts.
+ * Breakers: the defaults (10 attempts, 50 %, 2 probes) but open for 1s; off for {@code inventory} and
+ * {@code bulk}. Each test's upstream has a port of its own, so a breaker of its own.
  */
 abstract class ClientConformanceSuite {
 
@@ -410,5 +412,213 @@ abstract class ClientConformanceSuite {
 
         assertThat(Collector.spansTo(Collector.receiver().port())).isEmpty();
         assertThat(Collector.receiver().spans()).noneMatch(s -> String.valueOf(s.attr("url.full")).contains("/v1/traces"));
+    }
+
+    // ---- dependency health: the circuit breaker ----
+
+    /** The breaker's open duration in this JVM (it.guard); a re-open lasts 1.6 to 2 times that. */
+    private static final long OPEN_MS = 1_000;
+
+    /**
+     * Ports for the breaker's scenarios: below the kernel's ephemeral range (where every other test's
+     * upstream and refused port come from) and each used once in this JVM, so no other test ever shares
+     * a dependency, and so a breaker, with them: a reused port would carry a breaker's state over.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger BREAKER_PORTS =
+            new java.util.concurrent.atomic.AtomicInteger(20_000 + (int) (ProcessHandle.current().pid() % 400) * 20);
+
+    /** Replaces this test's upstream with one on a port of its own. */
+    private void breakerUpstream() {
+        upstream.close();
+        for (int i = 0; i < 500; i++) {
+            try {
+                upstream = FaultyUpstream.start(BREAKER_PORTS.getAndIncrement());
+                return;
+            } catch (java.io.UncheckedIOException taken) {
+                // another process holds it: the next one
+            }
+        }
+        throw new AssertionError("no free port below the ephemeral range for a breaker scenario");
+    }
+
+    /** A port of its own on which nothing listens. */
+    private static int breakerRefusedPort() {
+        for (int i = 0; i < 500; i++) {
+            int port = BREAKER_PORTS.getAndIncrement();
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+                return port;
+            } catch (IOException taken) {
+                // another process holds it: the next one
+            }
+        }
+        throw new AssertionError("no free port below the ephemeral range for a breaker scenario");
+    }
+
+    /** Four calls of three attempts against an upstream that fails them all: the tenth attempt opens it. */
+    private void openTheBreaker(String url) {
+        for (int call = 1; call <= 4; call++) {
+            try {
+                driver().call("GET", url, null);
+            } catch (Exception expected) {
+                // a refused port: the client's connect failure
+            }
+        }
+    }
+
+    private Throwable rejectedCall(String url) {
+        Throwable thrown = catchThrowable(() -> driver().call("GET", url, null));
+        assertThat(thrown).as("a call to an open breaker").isInstanceOf(dev.upstreamguard.UpstreamUnavailableException.class);
+        return thrown;
+    }
+
+    private static ReceivedSpan rejectedSpan(int port) {
+        return Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
+                && Long.valueOf(port).equals(s.longAttr("server.port"))
+                && "circuit-open".equals(s.attr("error.type")), 1, Duration.ofSeconds(10)).get(0);
+    }
+
+    @Test
+    void theBreakerOpensWithinItsFirstMinAttemptsWhenEveryAttemptIsRefused() {
+        int port = breakerRefusedPort();
+        String url = "http://127.0.0.1:" + port + "/orders";
+
+        openTheBreaker(url);
+
+        List<ReceivedSpan> spans = Collector.clientSpans(port, 10);
+        assertThat(spans).hasSize(10);
+        assertThat(spans).filteredOn(s -> s.hasAttr("upstreamguard.outcome"))
+                .extracting(s -> s.attr("upstreamguard.outcome")).containsExactlyInAnyOrder("exhausted", "exhausted",
+                        "exhausted", "circuit-open"); // the tenth attempt opened it: its call's retries ended
+        Throwable rejected = rejectedCall(url);
+        assertThat(rejected).isInstanceOf(ConnectException.class).hasMessageNotContaining("127.0.0.1")
+                .hasMessageNotContaining(Integer.toString(port)).hasMessageContaining("circuit open");
+        assertThat(Collector.clientSpans(port, 11)).hasSize(11);
+    }
+
+    @Test
+    void aRejectedCallFailsInMillisecondsWithoutTouchingTheUpstreamAndHasItsOwnSpan() {
+        breakerUpstream();
+        upstream.otherwise(Fault.status(503, "down"));
+        String url = upstream.url("/down");
+        openTheBreaker(url);
+        assertThat(upstream.hits()).isEqualTo(10);
+
+        long[] millis = new long[5];
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            rejectedCall(url);
+            millis[i] = (System.nanoTime() - start) / 1_000_000 - driver().fixedWaitMillis();
+        }
+
+        java.util.Arrays.sort(millis);
+        assertThat(millis[2]).as("median ms of 5 rejected calls, all " + java.util.Arrays.toString(millis)).isLessThan(20);
+        assertThat(upstream.hits()).isEqualTo(10);
+        ReceivedSpan span = rejectedSpan(upstream.port());
+        assertThat(span.statusCode()).isEqualTo("ERROR");
+        assertThat(span.attr("upstreamguard.failure")).isEqualTo("circuit-open");
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo("circuit-open");
+        assertThat(span.attr("upstreamguard.breaker.state")).isEqualTo("open");
+        assertThat(span.attr("upstreamguard.dependency")).isEqualTo(upstream.hostPort());
+        assertThat(span.hasAttr("http.response.status_code")).isFalse();
+        assertThat(span.hasAttr("upstreamguard.timeout.read_ms")).isFalse();
+        // every attempt says what the breaker was when it started
+        assertThat(Collector.clientSpans(upstream.port(), 10)).filteredOn(s -> !s.hasAttr("error.type")
+                || !"circuit-open".equals(s.attr("error.type")))
+                .extracting(s -> s.attr("upstreamguard.breaker.state")).containsOnly("closed");
+    }
+
+    @Test
+    void halfOpenLetsExactlyOneProbeThroughAtATimeAndSuccessfulProbesCloseIt() throws Exception {
+        breakerUpstream();
+        upstream.otherwise(Fault.status(503, "down"));
+        String url = upstream.url("/recovering");
+        openTheBreaker(url);
+        upstream.otherwise(Fault.slowHead(Duration.ofMillis(300))); // recovered, slowly: probes stay in flight a while
+        Thread.sleep(OPEN_MS + 100);
+
+        for (int probe = 1; probe <= 2; probe++) {
+            int before = upstream.hits();
+            List<Object> answers = concurrentCalls(url, 20);
+            assertThat(answers).as("probe %d", probe).filteredOn(a -> a instanceof Integer).containsExactly(200);
+            assertThat(answers).filteredOn(a -> a instanceof dev.upstreamguard.UpstreamUnavailableException).hasSize(19);
+            assertThat(upstream.hits()).isEqualTo(before + 1);
+        }
+
+        // two probes in a row succeeded: closed, every call goes through
+        List<Object> answers = concurrentCalls(url, 5);
+        assertThat(answers).containsOnly(200);
+        List<ReceivedSpan> probes = Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
+                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port"))
+                && "half-open".equals(s.attr("upstreamguard.breaker.state"))
+                && !s.hasAttr("error.type"), 2, Duration.ofSeconds(10));
+        assertThat(probes).hasSize(2);
+    }
+
+    /** {@code n} calls at once; each answer is the status or the exception. */
+    private List<Object> concurrentCalls(String url, int n) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Object>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        return (Object) driver().call("GET", url, null).status();
+                    } catch (Exception e) {
+                        return e;
+                    }
+                }));
+            }
+            go.countDown();
+            List<Object> answers = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Object> f : futures) {
+                answers.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedProbeReopensTheBreakerForLonger() throws Exception {
+        breakerUpstream();
+        upstream.otherwise(Fault.status(503, "down"));
+        String url = upstream.url("/still-down");
+        openTheBreaker(url);
+        Thread.sleep(OPEN_MS + 100);
+
+        ClientDriver.Reply probe = driver().call("GET", url, null);
+
+        assertThat(probe.status()).isEqualTo(503);
+        assertThat(upstream.hits()).isEqualTo(11); // one probe, its retries ended by the re-opened breaker
+        Thread.sleep(OPEN_MS + 100); // the first open duration again: not enough now (1.6 s at least)
+        rejectedCall(url);
+        assertThat(upstream.hits()).isEqualTo(11);
+        upstream.otherwise(Fault.ok("back"));
+        Thread.sleep(OPEN_MS); // 2.2 s after the failed probe: past the longest re-open (2 s)
+        assertThat(driver().call("GET", url, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aProbeThatNeverAnswersIsBoundedByTheCallsOwnReadTimeout() throws Exception {
+        breakerUpstream();
+        upstream.otherwise(Fault.status(503, "down"));
+        String url = upstream.url("/hangs");
+        openTheBreaker(url);
+        upstream.otherwise(Fault.slowHead(SLOW)); // answers long after every timeout
+        Thread.sleep(OPEN_MS + 100);
+        long start = System.nanoTime();
+
+        Throwable probe = catchThrowable(() -> driver().call("GET", url, null));
+
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(probe).isInstanceOf(driver().readTimeoutType());
+        assertThat(elapsedMs).isBetween(800L, 2_900L); // the 1 s read timeout, one attempt
+        rejectedCall(url); // re-opened, not stuck half-open
+        upstream.otherwise(Fault.ok("back"));
+        Thread.sleep(2 * OPEN_MS + 100);
+        assertThat(driver().call("GET", url, null).status()).isEqualTo(200);
     }
 }

@@ -43,6 +43,11 @@ interface ClientDriver {
         return java.net.ConnectException.class;
     }
 
+    /** Time the driver itself waits in every call after the answer came (not the library's, not the agent's). */
+    default long fixedWaitMillis() {
+        return 0;
+    }
+
     /** The exception class the library throws when the connect times out. */
     Class<? extends Throwable> connectTimeoutType();
 

@@ -89,4 +89,25 @@ class ObserveModeIT {
         assertThat(spans.get(0).longAttr("upstreamguard.timeout.read_ms")).isBetween(900L, 1000L);
         assertThat(spans.get(0).attr("upstreamguard.outcome")).isEqualTo("success");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "urlconnection", "apache5", "apache4", "okhttp", "okhttp-enqueue"})
+    void anOpenBreakerRejectsNothingAndMarksWhatItWouldHaveRejected(String client) throws Exception {
+        // one attempt a call in observe mode: ten failing calls open the breaker (10 attempts, 100 %);
+        // 502, which Apache 5 does not re-send by itself (it would a 503)
+        upstream.otherwise(Fault.status(502, "down"));
+        ClientDriver driver = driver(client);
+        for (int i = 0; i < 10; i++) {
+            assertThat(driver.call("GET", upstream.url("/down"), null).status()).isEqualTo(502);
+        }
+
+        upstream.otherwise(Fault.ok("fine"));
+        ClientDriver.Reply reply = driver.call("GET", upstream.url("/down"), null);
+
+        assertThat(reply.status()).isEqualTo(200); // not rejected
+        assertThat(upstream.hits()).isEqualTo(11);
+        List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 11);
+        assertThat(spans).filteredOn(s -> "true".equals(s.attr("upstreamguard.would_reject"))).hasSize(1)
+                .allMatch(s -> "open".equals(s.attr("upstreamguard.breaker.state")) && !s.hasAttr("error.type"));
+    }
 }

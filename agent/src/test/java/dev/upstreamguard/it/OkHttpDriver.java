@@ -23,6 +23,8 @@ import okhttp3.Response;
  */
 final class OkHttpDriver implements ClientDriver {
 
+    private static final long CALLBACK_WAIT_MS = 20;
+
     private final OkHttpClient client;
     private final boolean async;
 
@@ -74,7 +76,7 @@ final class OkHttpDriver implements ClientDriver {
         } catch (ExecutionException e) {
             throw (Exception) e.getCause();
         } finally {
-            Thread.sleep(20); // a second callback would come right after the first
+            Thread.sleep(CALLBACK_WAIT_MS); // a second callback would come right after the first
             if (callbacks.get() != 1) {
                 throw new AssertionError("enqueue callback ran " + callbacks.get() + " times");
             }
@@ -85,6 +87,11 @@ final class OkHttpDriver implements ClientDriver {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(response.headers().toMultimap());
         return new Reply(response.code(), response.body().string(), headers);
+    }
+
+    @Override
+    public long fixedWaitMillis() {
+        return async ? CALLBACK_WAIT_MS : 0;
     }
 
     @Override

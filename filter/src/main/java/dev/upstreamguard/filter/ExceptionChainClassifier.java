@@ -65,6 +65,10 @@ final class ExceptionChainClassifier implements UpstreamFailureClassifier {
 
   /** The kind {@code t} itself shows, per the shared table; or null. */
   static UpstreamFailureKind knownKind(Throwable t) {
+    UpstreamFailureKind rejected = Rejections.kindOf(t); // before ConnectException, which it extends
+    if (rejected != null) {
+      return rejected;
+    }
     String kind = UpstreamFailureTypes.kindOf(t);
     return kind == null ? null : UpstreamFailureKind.fromValue(kind);
   }

@@ -18,18 +18,22 @@ final class FilterSettings {
   static final String TIMEOUT_STATUS = "timeout-status";
   static final String EXPOSE_DEPENDENCY = "expose-dependency";
   static final String UPSTREAM_EXCEPTIONS = "upstream-exceptions";
+  static final String UNAVAILABLE_STATUS = "unavailable-status";
 
-  static final List<String> NAMES = List.of(FAILURE_STATUS, TIMEOUT_STATUS, EXPOSE_DEPENDENCY, UPSTREAM_EXCEPTIONS);
+  static final List<String> NAMES =
+      List.of(FAILURE_STATUS, TIMEOUT_STATUS, EXPOSE_DEPENDENCY, UPSTREAM_EXCEPTIONS, UNAVAILABLE_STATUS);
 
-  private static final FilterSettings DEFAULTS = new FilterSettings(502, 504, ExposeDependency.NAME, Set.of());
+  private static final FilterSettings DEFAULTS = new FilterSettings(502, 504, ExposeDependency.NAME, Set.of(), 503);
 
   private final int failureStatus;
   private final int timeoutStatus;
   private final ExposeDependency exposeDependency;
   private final Set<String> upstreamExceptions;
+  private final int unavailableStatus;
 
-  private FilterSettings(
-      int failureStatus, int timeoutStatus, ExposeDependency exposeDependency, Set<String> upstreamExceptions) {
+  private FilterSettings(int failureStatus, int timeoutStatus, ExposeDependency exposeDependency,
+      Set<String> upstreamExceptions, int unavailableStatus) {
+    this.unavailableStatus = unavailableStatus;
     this.failureStatus = failureStatus;
     this.timeoutStatus = timeoutStatus;
     this.exposeDependency = exposeDependency;
@@ -56,7 +60,8 @@ final class FilterSettings {
         status(FAILURE_STATUS, initParameter.apply(FAILURE_STATUS), DEFAULTS.failureStatus),
         status(TIMEOUT_STATUS, initParameter.apply(TIMEOUT_STATUS), DEFAULTS.timeoutStatus),
         exposeDependency(initParameter.apply(EXPOSE_DEPENDENCY)),
-        upstreamExceptions(initParameter.apply(UPSTREAM_EXCEPTIONS)));
+        upstreamExceptions(initParameter.apply(UPSTREAM_EXCEPTIONS)),
+        status(UNAVAILABLE_STATUS, initParameter.apply(UNAVAILABLE_STATUS), DEFAULTS.unavailableStatus));
   }
 
   /** Status for an upstream failure other than a timeout. */
@@ -71,6 +76,9 @@ final class FilterSettings {
 
   /** The status to answer {@code kind} with. */
   int statusFor(UpstreamFailureKind kind) {
+    if (Rejections.isRejection(kind)) {
+      return unavailableStatus;
+    }
     return kind == UpstreamFailureKind.TIMEOUT ? timeoutStatus : failureStatus;
   }
 
@@ -150,6 +158,6 @@ final class FilterSettings {
   public String toString() {
     return FAILURE_STATUS + "=" + failureStatus + ", " + TIMEOUT_STATUS + "=" + timeoutStatus + ", "
         + EXPOSE_DEPENDENCY + "=" + exposeDependency.value() + ", " + UPSTREAM_EXCEPTIONS + "="
-        + String.join(",", upstreamExceptions);
+        + String.join(",", upstreamExceptions) + ", " + UNAVAILABLE_STATUS + "=" + unavailableStatus;
   }
 }

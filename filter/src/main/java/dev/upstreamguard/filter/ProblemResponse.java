@@ -134,6 +134,12 @@ final class ProblemResponse {
    * @throws IllegalStateException if the response was committed in the meantime
    */
   void writeTo(HttpServletResponse response, boolean html, String traceResponse) throws IOException {
+    writeTo(response, html, traceResponse, -1);
+  }
+
+  /** @param retryAfterSeconds the {@code Retry-After} to send, or a negative number for none */
+  void writeTo(HttpServletResponse response, boolean html, String traceResponse, long retryAfterSeconds)
+      throws IOException {
     byte[] body = (html ? toHtml() : toJson()).getBytes(StandardCharsets.US_ASCII);
     Map<String, Collection<String>> kept = keptHeaders(response);
     response.reset();
@@ -145,6 +151,9 @@ final class ProblemResponse {
     response.setHeader("Vary", "Accept");
     if (traceResponse != null) {
       response.setHeader("traceresponse", traceResponse);
+    }
+    if (retryAfterSeconds > 0) {
+      response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
     response.setContentLength(body.length);
     try {
@@ -190,6 +199,10 @@ final class ProblemResponse {
         return "An upstream service did not answer in time.";
       case STATUS:
         return "An upstream service answered with an error.";
+      case CIRCUIT_OPEN:
+        return "An upstream service is unavailable; the call was not attempted. Retry later.";
+      case CONCURRENCY_LIMIT:
+        return "An upstream service is at its concurrency limit; the call was not attempted. Retry later.";
       default:
         return "A call to an upstream service failed.";
     }

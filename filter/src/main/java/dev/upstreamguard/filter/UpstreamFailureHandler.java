@@ -69,8 +69,16 @@ final class UpstreamFailureHandler {
     // Record and log before answering, so both exist by the time the client sees the answer.
     int answering = response.isCommitted() ? 0 : status;
     span.recordUpstreamFailure(upstream, failure, answering);
-    UpstreamFailureLog.log(upstream, failure, guarded.method(), guarded.path(), span.traceId(), answering);
-    return answering > 0 && answer(response, request, guarded.path(), upstream, status, span);
+    long retryAfterSeconds = -1;
+    if (Rejections.isRejection(upstream.kind())) {
+      Object scope = span.agentScope();
+      retryAfterSeconds = Rejections.retryAfterSeconds(failure,
+          scope == null || span.agent() == null ? null : span.agent().lastFailure(scope));
+      Rejections.log(upstream, guarded.method(), guarded.path(), span.traceId(), answering, System.nanoTime());
+    } else {
+      UpstreamFailureLog.log(upstream, failure, guarded.method(), guarded.path(), span.traceId(), answering);
+    }
+    return answering > 0 && answer(response, request, guarded.path(), upstream, status, span, retryAfterSeconds);
   }
 
   private UpstreamFailure classify(Throwable failure, HttpServletRequest request) {
@@ -92,11 +100,11 @@ final class UpstreamFailureHandler {
 
   /** @return false if the response was committed in the meantime, so the failure must be rethrown */
   private boolean answer(HttpServletResponse response, HttpServletRequest request, String path,
-      UpstreamFailure upstream, int status, ServerSpan span) {
+      UpstreamFailure upstream, int status, ServerSpan span, long retryAfterSeconds) {
     ProblemResponse problem = ProblemResponse.of(status, upstream, settings.exposeDependency(), path, span.traceId());
     boolean html = AcceptHeader.parse(request.getHeaders("Accept")).prefersHtml();
     try {
-      problem.writeTo(response, html, span.traceResponse());
+      problem.writeTo(response, html, span.traceResponse(), retryAfterSeconds);
       return true;
     } catch (IllegalStateException committedMeanwhile) {
       return false;

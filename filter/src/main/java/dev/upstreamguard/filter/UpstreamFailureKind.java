@@ -22,7 +22,14 @@ public enum UpstreamFailureKind {
    * An upstream failure whose cause could not be narrowed down, for example a name listed in {@code
    * upstream-exceptions} or Spring's {@code ResourceAccessException} without a known cause.
    */
-  OTHER("other");
+  OTHER("other"),
+  /**
+   * The agent rejected the call without sending it: the dependency's circuit breaker is open. Answered with
+   * the {@code unavailable-status} and a {@code Retry-After}.
+   */
+  CIRCUIT_OPEN("circuit-open"),
+  /** The agent rejected the call without sending it: the dependency's concurrency limit is reached. */
+  CONCURRENCY_LIMIT("concurrency-limit");
 
   private final String value;
 

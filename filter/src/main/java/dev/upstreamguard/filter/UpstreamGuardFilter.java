@@ -44,6 +44,9 @@ import java.util.Collections;
  *   <dt>{@code upstream-exceptions}
  *   <dd>Comma-separated fully qualified exception class names (subclasses included) that also count as
  *       upstream failures. Default empty.
+ *   <dt>{@code unavailable-status}
+ *   <dd>Status for a call the agent rejected without sending it (its circuit breaker open, its concurrency
+ *       limit reached), 500 to 599, sent with {@code Retry-After}. Default {@code 503}.
  * </dl>
  *
  * <p>An invalid or unknown init-param fails {@link #init}, naming the parameter, the value and what was

@@ -59,7 +59,11 @@ class InitParamsTest {
       "upstream-exceptions|com.example.Ok, not a class|init-param upstream-exceptions: \"not a class\" in \"com.example.Ok, not a class\" is not a class name (expected fully qualified exception class names separated by commas, e.g. com.example.InventoryDownException)",
       "upstream-exceptions|com..Double|init-param upstream-exceptions: \"com..Double\"",
       "upstream-exceptions|com.example.9Lives|init-param upstream-exceptions: \"com.example.9Lives\"",
-      "failure_status|502|unknown init-param \"failure_status\" (expected one of failure-status, timeout-status, expose-dependency, upstream-exceptions)",
+      "failure_status|502|unknown init-param \"failure_status\" (expected one of failure-status, timeout-status, expose-dependency, upstream-exceptions, unavailable-status)",
+      "unavailable-status|404|init-param unavailable-status: \"404\" is not a server error status (expected a number from 500 to 599, e.g. 503)",
+      "unavailable-status|-503|init-param unavailable-status: \"-503\" is not a server error status",
+      "unavailable-status|busy|init-param unavailable-status: \"busy\" is not a server error status",
+      "unavailable-status|0|init-param unavailable-status: \"0\" is not a server error status",
   })
   void invalidInitParamFailsInitNamingParameterValueAndExpectation(String name, String value, String expected) {
     UpstreamGuardFilter filter = new UpstreamGuardFilter();

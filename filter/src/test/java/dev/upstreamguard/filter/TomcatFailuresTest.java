@@ -129,6 +129,10 @@ class TomcatFailuresTest {
       AsyncContext async = request.startAsync();
       async.start(async::dispatch);
     }));
+    servlets.put("/unavailable", Servlets.of((request, response) -> {
+      throw new ServletException("inventory lookup failed",
+          new dev.upstreamguard.UpstreamUnavailableException("circuit-open", 2_500));
+    }));
     servlets.put("/client-abort", Servlets.of((request, response) -> {
       throw new ClientAbortException(new SocketException("Broken pipe"));
     }));
@@ -159,6 +163,16 @@ class TomcatFailuresTest {
   @AfterEach
   void stopCapturing() {
     log.close();
+  }
+
+  @Test
+  void aCallRejectedByTheBreakerAnswers503WithRetryAfter() throws Exception {
+    HttpResponse<String> response = get("/app/unavailable");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("3");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.body()).contains("\"title\":\"Service Unavailable\"", "\"failure\":\"circuit-open\"");
   }
 
   @Test

@@ -38,6 +38,7 @@ class UpstreamFailureTest {
   @Test
   void kindsHaveTheirSpecNames() {
     assertThat(UpstreamFailureKind.values()).extracting(UpstreamFailureKind::value)
-        .containsExactly("connect-failure", "dns-failure", "reset", "timeout", "status", "other");
+        .containsExactly("connect-failure", "dns-failure", "reset", "timeout", "status", "other", "circuit-open",
+            "concurrency-limit");
   }
 }

@@ -179,6 +179,14 @@ public final class AgentConfig {
                         "is above " + prefix + PolicyKey.RETRY_BACKOFF_MAX.suffix() + " ("
                                 + PolicyKey.RETRY_BACKOFF_MAX.format(policy) + "); waits are capped at the maximum");
             }
+            String openMax = source.get(prefix + PolicyKey.BREAKER_OPEN_DURATION_MAX.suffix());
+            long openMaxMillis = openMax == null ? Durations.INVALID : Durations.parseMillis(openMax.trim());
+            if (openMaxMillis != Durations.INVALID && openMaxMillis > 0 && openMaxMillis < policy.breakerOpenMillis()) {
+                problem(prefix + PolicyKey.BREAKER_OPEN_DURATION_MAX.suffix(), openMax, "is below "
+                        + prefix + PolicyKey.BREAKER_OPEN_DURATION.suffix() + " ("
+                        + PolicyKey.BREAKER_OPEN_DURATION.format(policy) + "); using "
+                        + PolicyKey.BREAKER_OPEN_DURATION.format(policy));
+            }
             return policy;
         }
 

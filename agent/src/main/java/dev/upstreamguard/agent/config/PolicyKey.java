@@ -32,7 +32,22 @@ public enum PolicyKey {
     BUDGET_PERCENT("retry.budget.percent", Kind.COUNT,
             "per dependency, retries may add at most this percentage of the requests of the last 10 s ..."),
     BUDGET_MIN_PER_SECOND("retry.budget.min-per-second", Kind.COUNT,
-            "... plus this many retries per second, so a quiet dependency can still be retried");
+            "... plus this many retries per second, so a quiet dependency can still be retried"),
+    BREAKER_ENABLED("breaker.enabled", Kind.BOOLEAN, "false: no circuit breaker"),
+    BREAKER_ON("breaker.on", Kind.RETRY_ON,
+            "what counts as a failed attempt for the breaker (same words as retry.on; a 4xx never counts unless listed)"),
+    BREAKER_WINDOW("breaker.window", Kind.DURATION, "the sliding time window over which attempts are counted (1s to 1h)"),
+    BREAKER_MIN_ATTEMPTS("breaker.min-attempts", Kind.COUNT,
+            "the breaker may open only once the window holds at least this many attempts"),
+    BREAKER_FAILURE_RATE("breaker.failure-rate", Kind.COUNT,
+            "percent of failed attempts in the window that opens the breaker (1 to 100)"),
+    BREAKER_OPEN_DURATION("breaker.open-duration", Kind.DURATION,
+            "how long the breaker stays open the first time; each re-open after a failed probe doubles it, with jitter"),
+    BREAKER_OPEN_DURATION_MAX("breaker.open-duration.max", Kind.DURATION, "the ceiling of the open duration"),
+    BREAKER_PROBES("breaker.probes", Kind.COUNT,
+            "half-open: probe calls go through one at a time; this many successes in a row close the breaker"),
+    CONCURRENCY_MAX("concurrency.max", Kind.COUNT,
+            "at most this many attempts in flight to the dependency, 0 for no limit; a call beyond it fails fast");
 
     /** How a value is written. */
     enum Kind {
@@ -40,7 +55,8 @@ public enum PolicyKey {
         COUNT("a whole number"),
         RETRY_ON("a comma-separated list of connect-failure, dns-failure, reset, timeout and status codes"),
         METHODS("a comma-separated list of HTTP methods"),
-        SIZE("a size (examples: 1MiB, 512KiB, or bytes: 65536)");
+        SIZE("a size (examples: 1MiB, 512KiB, or bytes: 65536)"),
+        BOOLEAN("true or false");
 
         final String expected;
 
@@ -87,6 +103,15 @@ public enum PolicyKey {
             case RETRY_MAX_BUFFERED_BODY: return Sizes.format(policy.maxBufferedBodyBytes());
             case BUDGET_PERCENT: return Integer.toString(policy.budgetPercent());
             case BUDGET_MIN_PER_SECOND: return Integer.toString(policy.budgetMinPerSecond());
+            case BREAKER_ENABLED: return Boolean.toString(policy.breakerEnabled());
+            case BREAKER_ON: return policy.breakerOn().toString();
+            case BREAKER_WINDOW: return Durations.format(policy.breakerWindowMillis());
+            case BREAKER_MIN_ATTEMPTS: return Integer.toString(policy.breakerMinAttempts());
+            case BREAKER_FAILURE_RATE: return Integer.toString(policy.breakerFailureRate());
+            case BREAKER_OPEN_DURATION: return Durations.format(policy.breakerOpenMillis());
+            case BREAKER_OPEN_DURATION_MAX: return Durations.format(policy.breakerOpenMaxMillis());
+            case BREAKER_PROBES: return Integer.toString(policy.breakerProbes());
+            case CONCURRENCY_MAX: return Integer.toString(policy.concurrencyMax());
             default: throw new AssertionError(this);
         }
     }
@@ -124,8 +149,20 @@ public enum PolicyKey {
                 return;
             }
             case RETRY_ON:
-                builder.retryOn(RetryOn.parse(v));
+                if (this == BREAKER_ON) {
+                    builder.breakerOn(RetryOn.parse(v));
+                } else {
+                    builder.retryOn(RetryOn.parse(v));
+                }
                 return;
+            case BOOLEAN: {
+                String t = v.toLowerCase(java.util.Locale.ROOT);
+                if (!t.equals("true") && !t.equals("false")) {
+                    throw new NotOfKind();
+                }
+                builder.breakerEnabled(t.equals("true"));
+                return;
+            }
             case METHODS:
                 builder.retryMethods(new LinkedHashSet<>(Arrays.asList(v.split(","))));
                 return;
@@ -153,6 +190,9 @@ public enum PolicyKey {
             case RETRY_BACKOFF_INITIAL: b.backoffInitialMillis(millis); break;
             case RETRY_BACKOFF_MAX: b.backoffMaxMillis(millis); break;
             case RETRY_AFTER_MAX: b.retryAfterMaxMillis(millis); break;
+            case BREAKER_WINDOW: b.breakerWindowMillis(millis); break;
+            case BREAKER_OPEN_DURATION: b.breakerOpenMillis(millis); break;
+            case BREAKER_OPEN_DURATION_MAX: b.breakerOpenMaxMillis(millis); break;
             default: throw new AssertionError(this);
         }
     }
@@ -162,6 +202,10 @@ public enum PolicyKey {
             case RETRY_MAX_ATTEMPTS: b.maxAttempts(n); break;
             case BUDGET_PERCENT: b.budgetPercent(n); break;
             case BUDGET_MIN_PER_SECOND: b.budgetMinPerSecond(n); break;
+            case BREAKER_MIN_ATTEMPTS: b.breakerMinAttempts(n); break;
+            case BREAKER_FAILURE_RATE: b.breakerFailureRate(n); break;
+            case BREAKER_PROBES: b.breakerProbes(n); break;
+            case CONCURRENCY_MAX: b.concurrencyMax(n); break;
             default: throw new AssertionError(this);
         }
     }

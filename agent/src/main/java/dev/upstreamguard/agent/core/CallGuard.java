@@ -61,6 +61,9 @@ public final class CallGuard {
             AgentLog.internalError("starting a guarded call", internal);
             return exchange.attempt(Attempt.UNGUARDED);
         }
+        if (attempt == null) {
+            throw call.rejection(); // as the client throws its own connect failures
+        }
         while (true) {
             R response = null;
             Throwable error = null;
@@ -86,6 +89,9 @@ public final class CallGuard {
                 AgentLog.internalError("starting a retry", internal);
                 return call.deliver(response, error);
             }
+            if (attempt == null) {
+                return call.deliver(response, error); // the breaker opened or the limit filled: retries end
+            }
             call.releaseBeforeRetry(response, error);
         }
     }
@@ -104,6 +110,9 @@ public final class CallGuard {
             AgentLog.internalError("starting a guarded async call", internal);
             return exchange.attemptAsync(Attempt.UNGUARDED);
         }
+        if (first == null) {
+            return CompletableFuture.failedFuture(call.rejection());
+        }
         CompletableFuture<R> result = new CompletableFuture<>();
         new AsyncRun<>(call, result).run(first);
         return result;
@@ -112,7 +121,9 @@ public final class CallGuard {
     /**
      * Starts a call whose single attempt the adapter drives itself, for a request body that streams
      * while the attempt runs (it cannot be replayed, so there is no retry). Returns {@code null} when
-     * the agent failed internally: the adapter then proceeds unguarded.
+     * the agent failed internally: the adapter then proceeds unguarded. When the call is rejected, the
+     * returned attempt's {@link SingleAttempt#attempt()} is null and {@link SingleAttempt#rejection()}
+     * is what to throw.
      */
     public <R> SingleAttempt<R> startSingle(CallRequest request, Exchange<R> exchange) {
         try {
@@ -134,8 +145,14 @@ public final class CallGuard {
             this.attempt = attempt;
         }
 
+        /** The attempt to run, or {@code null} when the breaker or the limit rejected the call. */
         public Attempt attempt() {
             return attempt;
+        }
+
+        /** What to throw when {@link #attempt()} is null. */
+        public java.io.IOException rejection() {
+            return call.rejection();
         }
 
         /** Records how the attempt ended; call exactly once. */
@@ -202,6 +219,10 @@ public final class CallGuard {
                 complete(previous, previousError);
                 return;
             }
+            if (next == null) {
+                complete(previous, previousError); // the breaker opened or the limit filled: retries end
+                return;
+            }
             call.releaseBeforeRetry(previous, previousError);
             run(next);
         }
@@ -235,6 +256,11 @@ public final class CallGuard {
         List<Throwable> earlierErrors;
         /** Taken at the current attempt's response head (see {@link Attempt#retriedAfterHead}); binds its end. */
         volatile Decision headDecision;
+        /** The breaker's answer for the attempt in flight, and whether it holds a concurrency slot. */
+        int permit;
+        boolean slot;
+        boolean admitted;
+        FailureKind rejectedBy;
 
         Call(CallRequest request, Exchange<R> exchange) {
             this.request = request;
@@ -243,19 +269,36 @@ public final class CallGuard {
             this.policy = dependency.policy();
             long now = clock.nanoTime();
             this.deadlineNanos = now + policy.callTimeoutMillis() * 1_000_000L;
-            dependency.budget().recordRequest(now);
             this.trace = observer.startCall(request, dependency);
         }
 
+        /** The next attempt, or null when the breaker or the limit rejects it (its span is then recorded). */
         Attempt nextAttempt() {
             attempts++;
-            long left = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000L);
-            long connect = effective(exchange.appConnectTimeoutMillis(), policy.connectTimeoutMillis());
-            long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
-            currentSpan = trace.startAttempt(attempts, connect, read);
-            headDecision = null;
-            return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate(),
-                    enforce ? this : null);
+            long now = clock.nanoTime();
+            CircuitBreaker.State state = admit(now);
+            if (rejectedBy != null && enforce) {
+                rejected(state);
+                return null;
+            }
+            if (attempts == 1) {
+                dependency.budget().recordRequest(now); // a rejected call is not a request to budget for
+            }
+            try {
+                long left = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000L);
+                long connect = effective(exchange.appConnectTimeoutMillis(), policy.connectTimeoutMillis());
+                long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
+                currentSpan = trace.startAttempt(attempts, connect, read, state);
+                headDecision = null;
+                if (rejectedBy != null) {
+                    currentSpan.wouldReject(); // observe mode: it goes through all the same
+                }
+                return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate(),
+                        enforce ? this : null);
+            } catch (RuntimeException | Error internal) {
+                release(null, -1); // the call goes on unguarded: it must not keep a slot or the probe
+                throw internal;
+            }
         }
 
         @Override
@@ -285,7 +328,76 @@ public final class CallGuard {
             } catch (Throwable internal) {
                 AgentLog.internalError("deciding on a retry", internal);
                 return -1;
+            } finally {
+                release(null, -1); // only when afterAttempt could not: a slot is never kept
             }
+        }
+
+        /**
+         * The gate before each attempt: asks the concurrency limit, then the breaker. Sets {@link #rejectedBy}
+         * when either says no (observe mode goes on anyway). Returns the breaker's state, or null without one.
+         */
+        private CircuitBreaker.State admit(long now) {
+            ConcurrencyLimit limit = dependency.limit();
+            CircuitBreaker breaker = dependency.breaker();
+            rejectedBy = null;
+            permit = CircuitBreaker.REJECTED;
+            slot = false;
+            if (limit != null && !(slot = limit.tryAcquire())) {
+                rejectedBy = FailureKind.CONCURRENCY_LIMIT;
+            }
+            if (breaker == null) {
+                admitted = slot;
+                return null;
+            }
+            CircuitBreaker.State before = breaker.state();
+            if (rejectedBy == null) {
+                permit = breaker.tryAcquire(now);
+                if (permit == CircuitBreaker.REJECTED) {
+                    rejectedBy = FailureKind.CIRCUIT_OPEN;
+                    if (slot) {
+                        limit.release();
+                        slot = false;
+                    }
+                }
+            }
+            admitted = slot || permit != CircuitBreaker.REJECTED;
+            return permit == CircuitBreaker.PROBE ? CircuitBreaker.State.HALF_OPEN : before;
+        }
+
+        /** The record after each attempt: the breaker counts it, the concurrency slot is freed. Once per attempt. */
+        private void release(FailureKind failure, int status) {
+            if (!admitted) {
+                return;
+            }
+            admitted = false;
+            if (slot) {
+                slot = false;
+                dependency.limit().release();
+            }
+            CircuitBreaker breaker = dependency.breaker();
+            if (breaker != null) {
+                breaker.record(permit, breaker.counts(failure, status), clock.nanoTime());
+            }
+        }
+
+        /** Records a rejected attempt: its own span, and the end of the call. */
+        private void rejected(CircuitBreaker.State state) {
+            Outcome outcome = rejectedBy == FailureKind.CIRCUIT_OPEN ? Outcome.CIRCUIT_OPEN : Outcome.CONCURRENCY_LIMIT;
+            CallObserver.AttemptTrace span = trace.startRejected(attempts, state);
+            span.end(-1, null, rejectedBy, outcome, false);
+            attempts--; // a rejected call is not an attempt
+            trace.callEnded(rejectedBy, outcome, attempts, -1);
+        }
+
+        /** What the application gets for a call rejected before its first attempt. */
+        java.io.IOException rejection() {
+            CircuitBreaker breaker = dependency.breaker();
+            long wait = breaker == null ? 0 : breaker.millisUntilProbe(clock.nanoTime());
+            String reason = rejectedBy == FailureKind.CONCURRENCY_LIMIT
+                    ? dev.upstreamguard.UpstreamUnavailableException.CONCURRENCY_LIMIT
+                    : dev.upstreamguard.UpstreamUnavailableException.CIRCUIT_OPEN;
+            return new dev.upstreamguard.UpstreamUnavailableException(dependency.name(), dependency.named(), reason, wait);
         }
 
         /** Ends the attempt's span and decides: the wait before the next attempt, or -1 to stop. */
@@ -298,6 +410,7 @@ public final class CallGuard {
                 status = exchange.status(response);
                 failure = statusFailure(status);
             }
+            release(failure, status);
             Decision decision = headDecision;
             headDecision = null;
             if (decision == null) {
@@ -363,6 +476,10 @@ public final class CallGuard {
                 }
             }
             delay = Math.max(delay, appDelay);
+            CircuitBreaker breaker = dependency.breaker();
+            if (breaker != null && breaker.state() != CircuitBreaker.State.CLOSED) {
+                return Decision.stop(Outcome.CIRCUIT_OPEN); // opened during this call (maybe by it)
+            }
             long now = clock.nanoTime();
             if (now + delay * 1_000_000L >= deadlineNanos) {
                 return Decision.stop(Outcome.EXHAUSTED);

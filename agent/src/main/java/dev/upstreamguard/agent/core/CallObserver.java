@@ -15,6 +15,23 @@ public interface CallObserver {
         AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis);
 
         /**
+         * Starts the span of one physical attempt, with the dependency's breaker state as the attempt
+         * started ({@code null}: no breaker).
+         */
+        default AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
+                                          CircuitBreaker.State breakerState) {
+            return startAttempt(number, connectTimeoutMillis, readTimeoutMillis);
+        }
+
+        /**
+         * Starts the span of a call (or retry) rejected without touching the network; it is ended at once
+         * with the rejection as its failure and outcome.
+         */
+        default AttemptTrace startRejected(int number, CircuitBreaker.State breakerState) {
+            return startAttempt(number, 0, 0, breakerState);
+        }
+
+        /**
          * Called once when the call stops, after its last attempt's span ended.
          *
          * @param failure how the last attempt failed, or null when it succeeded
@@ -37,6 +54,9 @@ public interface CallObserver {
          * @param wouldRetry observe mode only: the engine would have retried
          */
         void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry);
+
+        /** Observe mode: the breaker or the limit would have rejected this attempt. Before {@link #end}. */
+        default void wouldReject() {}
     }
 
     /** Records nothing and sends no trace headers. */

@@ -110,10 +110,13 @@ public final class DependencyResolver {
     private final List<Rule> rules;
     private final GuardPolicy defaultPolicy;
     private final Map<String, GuardPolicy> namedPolicies;
+    private final java.util.function.DoubleSupplier random;
     private final Map<String, Dependency> byName = new ConcurrentHashMap<>();
     private final Map<String, HostEntry> cache = new ConcurrentHashMap<>();
-    /** How many host:port pairs are cached; beyond MAX_CACHED new ones are resolved each time. */
-    private volatile int cachedPairs;
+    /** Advanced by each pair cached: the "time" of least-recently-used eviction. */
+    private volatile long epoch;
+    /** How many host:port pairs are cached; guarded by this. Never above MAX_CACHED. */
+    private int cachedPairs;
 
     /**
      * @param rules         the configured rules, in any order
@@ -121,6 +124,13 @@ public final class DependencyResolver {
      * @param namedPolicies per-name policies (a name absent here uses the default policy)
      */
     public DependencyResolver(List<Rule> rules, GuardPolicy defaultPolicy, Map<String, GuardPolicy> namedPolicies) {
+        this(rules, defaultPolicy, namedPolicies, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** @param random uniform in [0, 1): the jitter of the dependencies' breakers */
+    public DependencyResolver(List<Rule> rules, GuardPolicy defaultPolicy, Map<String, GuardPolicy> namedPolicies,
+                              java.util.function.DoubleSupplier random) {
+        this.random = random;
         List<Rule> sorted = new ArrayList<>(rules);
         sorted.sort((a, b) -> Integer.compare(b.specificity(), a.specificity()));
         this.rules = Collections.unmodifiableList(sorted);
@@ -128,74 +138,139 @@ public final class DependencyResolver {
         this.namedPolicies = Map.copyOf(namedPolicies);
     }
 
-    /** The dependency of a request to {@code host:port}; never null. Allocation-free once cached. */
+    /**
+     * The dependency of a request to {@code host:port}; never null. Allocation-free once cached. Past
+     * {@link #MAX_CACHED} pairs, the least recently used pair is forgotten (and with it, for an unnamed
+     * dependency, its budget and breaker); named dependencies themselves are kept.
+     */
     public Dependency resolve(String host, int port) {
         String h = host == null ? "" : host.toLowerCase(Locale.ROOT); // the same instance when already lower case
         HostEntry entry = cache.get(h);
         if (entry != null) {
             Dependency known = entry.find(port);
             if (known != null) {
+                known.touch(epoch);
                 return known;
             }
         }
-        Dependency dependency = lookup(h, port, h + ':' + port);
-        if (cachedPairs < MAX_CACHED) {
+        return cacheMiss(h, port);
+    }
+
+    private synchronized Dependency cacheMiss(String h, int port) {
+        HostEntry entry = cache.get(h);
+        Dependency known = entry == null ? null : entry.find(port);
+        if (known == null) {
+            known = lookup(h, port, h + ':' + port);
+            if (cachedPairs >= MAX_CACHED) {
+                evictLeastRecentlyUsed();
+                entry = cache.get(h);
+            }
             if (entry == null) {
-                HostEntry fresh = new HostEntry();
-                entry = cache.putIfAbsent(h, fresh);
-                if (entry == null) {
-                    entry = fresh;
+                entry = new HostEntry();
+                cache.put(h, entry);
+            }
+            entry.add(port, known);
+            cachedPairs++;
+            epoch++;
+        }
+        known.touch(epoch);
+        return known;
+    }
+
+    /** Forgets the pair used longest ago. Scans the table: only ever on a new pair past the bound. */
+    private void evictLeastRecentlyUsed() {
+        String oldestHost = null;
+        int oldestPort = 0;
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<String, HostEntry> e : cache.entrySet()) {
+            Slots slots = e.getValue().slots;
+            for (int i = 0; i < slots.ports.length; i++) {
+                long used = slots.dependencies[i].lastUsed();
+                if (used < oldest) {
+                    oldest = used;
+                    oldestHost = e.getKey();
+                    oldestPort = slots.ports[i];
                 }
             }
-            return entry.add(port, dependency, this);
         }
-        return dependency;
+        if (oldestHost == null) {
+            return;
+        }
+        HostEntry entry = cache.get(oldestHost);
+        if (entry.remove(oldestPort)) {
+            cache.remove(oldestHost);
+        }
+        cachedPairs--;
+    }
+
+    /** How many host:port pairs are cached now. */
+    synchronized int cachedPairs() {
+        return cachedPairs;
+    }
+
+    /** One host's ports and their dependencies, replaced as a whole so a reader always sees a matching pair. */
+    private static final class Slots {
+        static final Slots EMPTY = new Slots(new int[0], new Dependency[0]);
+        final int[] ports;
+        final Dependency[] dependencies;
+
+        Slots(int[] ports, Dependency[] dependencies) {
+            this.ports = ports;
+            this.dependencies = dependencies;
+        }
     }
 
     /** The dependencies of one host, by port: a host has few ports, so a copy-on-write array serves. */
     private static final class HostEntry {
-        private volatile int[] ports = new int[0];
-        private volatile Dependency[] dependencies = new Dependency[0];
+        private volatile Slots slots = Slots.EMPTY;
 
         Dependency find(int port) {
-            int[] p = ports;
-            Dependency[] d = dependencies;
-            for (int i = 0; i < p.length && i < d.length; i++) {
+            Slots s = slots;
+            int[] p = s.ports;
+            for (int i = 0; i < p.length; i++) {
                 if (p[i] == port) {
-                    return d[i];
+                    return s.dependencies[i];
                 }
             }
             return null;
         }
 
-        synchronized Dependency add(int port, Dependency dependency, DependencyResolver owner) {
-            Dependency raced = find(port);
-            if (raced != null) {
-                return raced;
-            }
-            int n = ports.length;
-            Dependency[] d = java.util.Arrays.copyOf(dependencies, n + 1);
-            d[n] = dependency;
-            int[] p = java.util.Arrays.copyOf(ports, n + 1);
+        /** Called under the resolver's lock. */
+        void add(int port, Dependency dependency) {
+            Slots s = slots;
+            int n = s.ports.length;
+            int[] p = java.util.Arrays.copyOf(s.ports, n + 1);
+            Dependency[] d = java.util.Arrays.copyOf(s.dependencies, n + 1);
             p[n] = port;
-            dependencies = d; // published before the ports, which find() reads first
-            ports = p;
-            owner.cachedCount();
-            return dependency;
+            d[n] = dependency;
+            slots = new Slots(p, d);
         }
-    }
 
-    private synchronized void cachedCount() {
-        cachedPairs++;
+        /** Called under the resolver's lock; returns true when the host has no port left. */
+        boolean remove(int port) {
+            Slots s = slots;
+            int n = s.ports.length;
+            int[] p = new int[n - 1];
+            Dependency[] d = new Dependency[n - 1];
+            for (int i = 0, j = 0; i < n; i++) {
+                if (s.ports[i] != port) {
+                    p[j] = s.ports[i];
+                    d[j] = s.dependencies[i];
+                    j++;
+                }
+            }
+            slots = new Slots(p, d);
+            return p.length == 0;
+        }
     }
 
     private Dependency lookup(String host, int port, String key) {
         for (Rule rule : rules) {
             if (rule.matches(host, port)) {
                 return byName.computeIfAbsent(rule.name,
-                        n -> new Dependency(n, true, namedPolicies.getOrDefault(n, defaultPolicy)));
+                        n -> new Dependency(n, true, namedPolicies.getOrDefault(n, defaultPolicy), random));
             }
         }
-        return new Dependency(key, false, defaultPolicy);
+        return new Dependency(key, false, defaultPolicy, random);
     }
 }

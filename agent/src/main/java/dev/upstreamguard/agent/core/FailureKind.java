@@ -11,7 +11,11 @@ public enum FailureKind {
     /** No response head within the read timeout. */
     TIMEOUT("timeout"),
     /** A response came, with a failing status. */
-    STATUS("status");
+    STATUS("status"),
+    /** Not an attempt: the call was rejected without being sent, its dependency's breaker open. */
+    CIRCUIT_OPEN("circuit-open"),
+    /** Not an attempt: the call was rejected without being sent, its dependency's concurrency limit reached. */
+    CONCURRENCY_LIMIT("concurrency-limit");
 
     private final String label;
 
@@ -26,6 +30,11 @@ public enum FailureKind {
     /** True when the failure proves the request never reached the server, so any method may be re-sent. */
     public boolean neverSent() {
         return this == CONNECT_FAILURE || this == DNS_FAILURE;
+    }
+
+    /** True for the kinds a physical attempt can fail with (the words of {@code retry.on}, minus {@code status}). */
+    public boolean ofAttempt() {
+        return this != STATUS && this != CIRCUIT_OPEN && this != CONCURRENCY_LIMIT;
     }
 
     /** The kind with this label, or {@code null}. */

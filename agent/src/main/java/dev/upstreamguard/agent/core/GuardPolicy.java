@@ -26,6 +26,15 @@ public final class GuardPolicy {
     private final int budgetPercent;
     private final int budgetMinPerSecond;
     private final long maxBufferedBodyBytes;
+    private final boolean breakerEnabled;
+    private final RetryOn breakerOn;
+    private final long breakerWindowMillis;
+    private final int breakerMinAttempts;
+    private final int breakerFailureRate;
+    private final long breakerOpenMillis;
+    private final long breakerOpenMaxMillis;
+    private final int breakerProbes;
+    private final int concurrencyMax;
 
     private GuardPolicy(Builder b) {
         this.connectTimeoutMillis = b.connectTimeoutMillis;
@@ -40,6 +49,15 @@ public final class GuardPolicy {
         this.budgetPercent = b.budgetPercent;
         this.budgetMinPerSecond = b.budgetMinPerSecond;
         this.maxBufferedBodyBytes = b.maxBufferedBodyBytes;
+        this.breakerEnabled = b.breakerEnabled;
+        this.breakerOn = b.breakerOn;
+        this.breakerWindowMillis = b.breakerWindowMillis;
+        this.breakerMinAttempts = b.breakerMinAttempts;
+        this.breakerFailureRate = b.breakerFailureRate;
+        this.breakerOpenMillis = b.breakerOpenMillis;
+        this.breakerOpenMaxMillis = Math.max(b.breakerOpenMillis, b.breakerOpenMaxMillis);
+        this.breakerProbes = b.breakerProbes;
+        this.concurrencyMax = b.concurrencyMax;
     }
 
     /** The defaults of SPEC.md: 2s connect, 10s read, 30s call, 3 attempts, 50ms..1s backoff. */
@@ -105,14 +123,57 @@ public final class GuardPolicy {
         return maxBufferedBodyBytes;
     }
 
+    public boolean breakerEnabled() {
+        return breakerEnabled;
+    }
+
+    /** What counts as a failed attempt for the breaker (same words as {@code retry.on}). */
+    public RetryOn breakerOn() {
+        return breakerOn;
+    }
+
+    public long breakerWindowMillis() {
+        return breakerWindowMillis;
+    }
+
+    public int breakerMinAttempts() {
+        return breakerMinAttempts;
+    }
+
+    /** Percent of failed attempts in the window that opens the breaker, 1 to 100. */
+    public int breakerFailureRate() {
+        return breakerFailureRate;
+    }
+
+    public long breakerOpenMillis() {
+        return breakerOpenMillis;
+    }
+
+    /** Never below {@link #breakerOpenMillis()}. */
+    public long breakerOpenMaxMillis() {
+        return breakerOpenMaxMillis;
+    }
+
+    public int breakerProbes() {
+        return breakerProbes;
+    }
+
+    /** At most this many attempts in flight to the dependency; 0: no limit. */
+    public int concurrencyMax() {
+        return concurrencyMax;
+    }
+
     @Override
     public String toString() {
         return "GuardPolicy{connect=" + connectTimeoutMillis + "ms, read=" + readTimeoutMillis
                 + "ms, call=" + callTimeoutMillis + "ms, maxAttempts=" + maxAttempts
                 + ", backoff=" + backoffInitialMillis + ".." + backoffMaxMillis + "ms, retryOn=" + retryOn
                 + ", methods=" + retryMethods + ", retryAfterMax=" + retryAfterMaxMillis
-                + "ms, budget=" + budgetPercent + "%+" + budgetMinPerSecond + "/s, maxBufferedBody="
-                + maxBufferedBodyBytes + "}";
+                + "ms, budget=" + budgetPercent + "%+" + budgetMinPerSecond + "/s, breaker="
+                + (breakerEnabled ? breakerFailureRate + "%/" + breakerMinAttempts + " in " + breakerWindowMillis
+                        + "ms on " + breakerOn + ", open " + breakerOpenMillis + ".." + breakerOpenMaxMillis + "ms, "
+                        + breakerProbes + " probes" : "off")
+                + ", concurrency=" + concurrencyMax + ", maxBufferedBody=" + maxBufferedBodyBytes + "}";
     }
 
     /** Validating builder; each setter rejects an out-of-range value with an IllegalArgumentException. */
@@ -133,6 +194,15 @@ public final class GuardPolicy {
         private int budgetPercent = 20;
         private int budgetMinPerSecond = 10;
         private long maxBufferedBodyBytes = 1024 * 1024;
+        private boolean breakerEnabled = true;
+        private RetryOn breakerOn = RetryOn.defaults();
+        private long breakerWindowMillis = 10_000;
+        private int breakerMinAttempts = 10;
+        private int breakerFailureRate = 50;
+        private long breakerOpenMillis = 5_000;
+        private long breakerOpenMaxMillis = 60_000;
+        private int breakerProbes = 2;
+        private int concurrencyMax = 0;
 
         public Builder() {}
 
@@ -149,6 +219,15 @@ public final class GuardPolicy {
             budgetPercent = p.budgetPercent;
             budgetMinPerSecond = p.budgetMinPerSecond;
             maxBufferedBodyBytes = p.maxBufferedBodyBytes;
+            breakerEnabled = p.breakerEnabled;
+            breakerOn = p.breakerOn;
+            breakerWindowMillis = p.breakerWindowMillis;
+            breakerMinAttempts = p.breakerMinAttempts;
+            breakerFailureRate = p.breakerFailureRate;
+            breakerOpenMillis = p.breakerOpenMillis;
+            breakerOpenMaxMillis = p.breakerOpenMaxMillis;
+            breakerProbes = p.breakerProbes;
+            concurrencyMax = p.concurrencyMax;
         }
 
         public Builder connectTimeoutMillis(long millis) {
@@ -233,6 +312,67 @@ public final class GuardPolicy {
                 throw new IllegalArgumentException("expected a size from 0 to 1GiB");
             }
             maxBufferedBodyBytes = bytes;
+            return this;
+        }
+
+        public Builder breakerEnabled(boolean enabled) {
+            breakerEnabled = enabled;
+            return this;
+        }
+
+        public Builder breakerOn(RetryOn value) {
+            breakerOn = java.util.Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** From 1s (the window has ten slots of at least 100ms) to 1h. */
+        public Builder breakerWindowMillis(long millis) {
+            if (millis < 1_000 || millis > 3_600_000) {
+                throw new IllegalArgumentException("expected a duration from 1s to 1h");
+            }
+            breakerWindowMillis = millis;
+            return this;
+        }
+
+        public Builder breakerMinAttempts(int attempts) {
+            if (attempts < 1 || attempts > 100_000) {
+                throw new IllegalArgumentException("expected a whole number from 1 to 100000");
+            }
+            breakerMinAttempts = attempts;
+            return this;
+        }
+
+        public Builder breakerFailureRate(int percent) {
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("expected a whole number from 1 to 100");
+            }
+            breakerFailureRate = percent;
+            return this;
+        }
+
+        public Builder breakerOpenMillis(long millis) {
+            breakerOpenMillis = positiveDuration(millis);
+            return this;
+        }
+
+        public Builder breakerOpenMaxMillis(long millis) {
+            breakerOpenMaxMillis = positiveDuration(millis);
+            return this;
+        }
+
+        public Builder breakerProbes(int probes) {
+            if (probes < 1 || probes > 1000) {
+                throw new IllegalArgumentException("expected a whole number from 1 to 1000");
+            }
+            breakerProbes = probes;
+            return this;
+        }
+
+        public Builder concurrencyMax(int max) {
+            if (max < 0 || max > 1_000_000) {
+                throw new IllegalArgumentException("expected a whole number from 0 (no limit) to 1000000");
+            }
+            concurrencyMax = max;
             return this;
         }
 

@@ -8,7 +8,11 @@ public enum Outcome {
     NON_IDEMPOTENT("non-idempotent"),
     NOT_REPLAYABLE("not-replayable"),
     BUDGET_EXHAUSTED("budget-exhausted"),
-    RETRY_AFTER_TOO_LONG("retry-after-too-long");
+    RETRY_AFTER_TOO_LONG("retry-after-too-long"),
+    /** Rejected without being sent (or retries ended) because the dependency's breaker is open. */
+    CIRCUIT_OPEN("circuit-open"),
+    /** Rejected without being sent because the dependency's concurrency limit is reached. */
+    CONCURRENCY_LIMIT("concurrency-limit");
 
     private final String label;
 

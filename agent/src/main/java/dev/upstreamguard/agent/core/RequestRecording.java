@@ -68,10 +68,34 @@ public final class RequestRecording implements CallObserver {
         }
 
         @Override
+        public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
+                                         CircuitBreaker.State breakerState) {
+            current = trace.startAttempt(number, connectTimeoutMillis, readTimeoutMillis, breakerState);
+            return this;
+        }
+
+        @Override
+        public AttemptTrace startRejected(int number, CircuitBreaker.State breakerState) {
+            current = trace.startRejected(number, breakerState);
+            return this;
+        }
+
+        @Override
+        public void wouldReject() {
+            current.wouldReject();
+        }
+
+        @Override
         public void callEnded(FailureKind failure, Outcome outcome, int attempts, int status) {
             trace.callEnded(failure, outcome, attempts, status);
+            long retryAfterSeconds = -1;
+            if (failure == FailureKind.CIRCUIT_OPEN || failure == FailureKind.CONCURRENCY_LIMIT) {
+                CircuitBreaker breaker = dependency.breaker();
+                long wait = breaker == null ? 0 : breaker.millisUntilProbe(System.nanoTime());
+                retryAfterSeconds = Math.max(1, (wait + 999) / 1000);
+            }
             scope.recordCall(dependency.name(), dependency.named(), address, failure == null ? null : failure.label(),
-                    attempts, outcome.label(), status, lastError);
+                    attempts, outcome.label(), status, lastError, retryAfterSeconds);
         }
     }
 }

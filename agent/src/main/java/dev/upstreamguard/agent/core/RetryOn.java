@@ -40,7 +40,7 @@ public final class RetryOn {
                 continue;
             }
             FailureKind kind = FailureKind.fromLabel(item);
-            if (kind != null && kind != FailureKind.STATUS) {
+            if (kind != null && kind.ofAttempt()) {
                 kinds.add(kind);
                 continue;
             }

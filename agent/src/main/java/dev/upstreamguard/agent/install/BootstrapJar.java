@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 public final class BootstrapJar {
 
     static final String PACKAGE_PATH = "dev/upstreamguard/bootstrap/";
+    /** The one public class outside the bootstrap package that every class loader must see as one. */
+    static final String UNAVAILABLE_PATH = "dev/upstreamguard/UpstreamUnavailableException.class";
 
     private BootstrapJar() {}
 
@@ -44,7 +46,8 @@ public final class BootstrapJar {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
-                if (entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class")) {
+                if ((entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class"))
+                        || entry.getName().equals(UNAVAILABLE_PATH)) {
                     try (InputStream in = jar.getInputStream(entry)) {
                         add(out, entry.getName(), in);
                     }
@@ -54,6 +57,9 @@ public final class BootstrapJar {
     }
 
     private static void copyFromDirectory(Path classes, JarOutputStream out) throws IOException {
+        try (InputStream in = Files.newInputStream(classes.resolve(UNAVAILABLE_PATH))) {
+            add(out, UNAVAILABLE_PATH, in);
+        }
         Path dir = classes.resolve(PACKAGE_PATH);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {

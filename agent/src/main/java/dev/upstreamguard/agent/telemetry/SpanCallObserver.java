@@ -1,6 +1,7 @@
 package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.agent.core.CallObserver;
+import dev.upstreamguard.agent.core.CircuitBreaker;
 import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Dependency;
 import dev.upstreamguard.agent.core.FailureKind;
@@ -37,6 +38,8 @@ public final class SpanCallObserver implements CallObserver {
     static final AttributeKey<Boolean> WOULD_RETRY = AttributeKey.booleanKey("upstreamguard.would_retry");
     static final AttributeKey<Long> CONNECT_MS = AttributeKey.longKey("upstreamguard.timeout.connect_ms");
     static final AttributeKey<Long> READ_MS = AttributeKey.longKey("upstreamguard.timeout.read_ms");
+    static final AttributeKey<String> BREAKER_STATE = AttributeKey.stringKey("upstreamguard.breaker.state");
+    static final AttributeKey<Boolean> WOULD_REJECT = AttributeKey.booleanKey("upstreamguard.would_reject");
 
     private final Tracer tracer;
     private final Supplier<Context> parents;
@@ -73,6 +76,25 @@ public final class SpanCallObserver implements CallObserver {
 
         @Override
         public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis) {
+            return startAttempt(number, connectTimeoutMillis, readTimeoutMillis, null);
+        }
+
+        @Override
+        public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
+                                         CircuitBreaker.State breakerState) {
+            io.opentelemetry.api.trace.SpanBuilder builder = span(number)
+                    .setAttribute(CONNECT_MS, connectTimeoutMillis)
+                    .setAttribute(READ_MS, readTimeoutMillis);
+            return started(builder, breakerState);
+        }
+
+        @Override
+        public AttemptTrace startRejected(int number, CircuitBreaker.State breakerState) {
+            // No timeouts: nothing was attempted on the network.
+            return started(span(number), breakerState);
+        }
+
+        private io.opentelemetry.api.trace.SpanBuilder span(int number) {
             io.opentelemetry.api.trace.SpanBuilder builder = tracer.spanBuilder(request.method())
                     .setParent(parent)
                     .setSpanKind(SpanKind.CLIENT)
@@ -83,11 +105,16 @@ public final class SpanCallObserver implements CallObserver {
                     .setAttribute(SERVICE_PEER_NAME, dependency.name())
                     .setAttribute(PEER_SERVICE, dependency.name())
                     .setAttribute(DEPENDENCY, dependency.name())
-                    .setAttribute(ATTEMPT, (long) number)
-                    .setAttribute(CONNECT_MS, connectTimeoutMillis)
-                    .setAttribute(READ_MS, readTimeoutMillis);
+                    .setAttribute(ATTEMPT, (long) number);
             if (number > 1) {
                 builder.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) (number - 1));
+            }
+            return builder;
+        }
+
+        private AttemptTrace started(io.opentelemetry.api.trace.SpanBuilder builder, CircuitBreaker.State breakerState) {
+            if (breakerState != null) {
+                builder.setAttribute(BREAKER_STATE, breakerState.label());
             }
             Span span = builder.startSpan();
             if (!parentIsSpan) {
@@ -136,6 +163,11 @@ public final class SpanCallObserver implements CallObserver {
         }
 
         @Override
+        public void wouldReject() {
+            span.setAttribute(WOULD_REJECT, true);
+        }
+
+        @Override
         public void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {
             if (status >= 0) {
                 span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
@@ -160,6 +192,9 @@ public final class SpanCallObserver implements CallObserver {
         private static String errorType(int status, Throwable error, FailureKind failure) {
             if (failure == FailureKind.TIMEOUT) {
                 return "timeout";
+            }
+            if (failure == FailureKind.CIRCUIT_OPEN || failure == FailureKind.CONCURRENCY_LIMIT) {
+                return failure.label();
             }
             if (error != null) {
                 return error.getClass().getName();

@@ -44,7 +44,16 @@ class AgentConfigTest {
                 valid(PolicyKey.RETRY_AFTER_MAX, "30s", GuardPolicy::retryAfterMaxMillis, 30_000L),
                 valid(PolicyKey.RETRY_MAX_BUFFERED_BODY, "512KiB", GuardPolicy::maxBufferedBodyBytes, 524_288L),
                 valid(PolicyKey.BUDGET_PERCENT, "50", GuardPolicy::budgetPercent, 50),
-                valid(PolicyKey.BUDGET_MIN_PER_SECOND, "3", GuardPolicy::budgetMinPerSecond, 3));
+                valid(PolicyKey.BUDGET_MIN_PER_SECOND, "3", GuardPolicy::budgetMinPerSecond, 3),
+                valid(PolicyKey.BREAKER_ENABLED, "FALSE", GuardPolicy::breakerEnabled, false),
+                valid(PolicyKey.BREAKER_ON, "timeout, 500", p -> p.breakerOn().toString(), "timeout,500"),
+                valid(PolicyKey.BREAKER_WINDOW, "30s", GuardPolicy::breakerWindowMillis, 30_000L),
+                valid(PolicyKey.BREAKER_MIN_ATTEMPTS, "20", GuardPolicy::breakerMinAttempts, 20),
+                valid(PolicyKey.BREAKER_FAILURE_RATE, "80", GuardPolicy::breakerFailureRate, 80),
+                valid(PolicyKey.BREAKER_OPEN_DURATION, "2s", GuardPolicy::breakerOpenMillis, 2_000L),
+                valid(PolicyKey.BREAKER_OPEN_DURATION_MAX, "5m", GuardPolicy::breakerOpenMaxMillis, 300_000L),
+                valid(PolicyKey.BREAKER_PROBES, "5", GuardPolicy::breakerProbes, 5),
+                valid(PolicyKey.CONCURRENCY_MAX, "40", GuardPolicy::concurrencyMax, 40));
     }
 
     private static Arguments valid(PolicyKey key, String text, Function<GuardPolicy, Object> read, Object expected) {
@@ -140,7 +149,46 @@ class AgentConfigTest {
                         "1MiB"),
                 Arguments.of("retry.max-buffered-body", "1MB", "is not a size", "1MiB"),
                 Arguments.of("retry.max-buffered-body", "2GiB", "0 to 1GiB", "1MiB"),
-                Arguments.of("retry.max-buffered-body", "9999999999999", "0 to 1GiB", "1MiB"));
+                Arguments.of("retry.max-buffered-body", "9999999999999", "0 to 1GiB", "1MiB"),
+                Arguments.of("breaker.enabled", "yes", "is not true or false", "true"),
+                Arguments.of("breaker.enabled", "", "is not true or false", "true"),
+                Arguments.of("breaker.on", "timeout,circuit-open", "\"circuit-open\"", "connect-failure,reset,timeout,502,503,504"),
+                Arguments.of("breaker.on", "5O3", "\"5o3\"", "connect-failure,reset,timeout,502,503,504"),
+                Arguments.of("breaker.window", "0s", "1s to 1h", "10s"),
+                Arguments.of("breaker.window", "500ms", "1s to 1h", "10s"),
+                Arguments.of("breaker.window", "-10s", "is not a duration", "10s"),
+                Arguments.of("breaker.window", "2h", "1s to 1h", "10s"),
+                Arguments.of("breaker.window", "ten seconds", "is not a duration", "10s"),
+                Arguments.of("breaker.min-attempts", "0", "1 to 100000", "10"),
+                Arguments.of("breaker.min-attempts", "-5", "1 to 100000", "10"),
+                Arguments.of("breaker.min-attempts", "many", "is not a whole number", "10"),
+                Arguments.of("breaker.failure-rate", "0", "1 to 100", "50"),
+                Arguments.of("breaker.failure-rate", "101", "1 to 100", "50"),
+                Arguments.of("breaker.failure-rate", "-50", "1 to 100", "50"),
+                Arguments.of("breaker.failure-rate", "50%", "is not a whole number", "50"),
+                Arguments.of("breaker.open-duration", "0s", "above zero", "5s"),
+                Arguments.of("breaker.open-duration", "-5s", "is not a duration", "5s"),
+                Arguments.of("breaker.open-duration", "soon", "is not a duration", "5s"),
+                Arguments.of("breaker.open-duration.max", "0ms", "above zero", "1m"),
+                Arguments.of("breaker.open-duration.max", "48h", "24h", "1m"),
+                Arguments.of("breaker.probes", "0", "1 to 1000", "2"),
+                Arguments.of("breaker.probes", "-1", "1 to 1000", "2"),
+                Arguments.of("breaker.probes", "two", "is not a whole number", "2"),
+                Arguments.of("concurrency.max", "-1", "0 (no limit) to 1000000", "0"),
+                Arguments.of("concurrency.max", "unlimited", "is not a whole number", "0"),
+                Arguments.of("concurrency.max", "99999999999", "is out of range", "0"));
+    }
+
+    @Test
+    void anOpenDurationMaximumBelowTheOpenDurationIsReportedAndTheOpenDurationBounds() {
+        fixture.property(P + "breaker.open-duration", "10s").property(P + "breaker.open-duration.max", "3s");
+
+        GuardPolicy policy = fixture.load().defaultPolicy();
+
+        assertThat(fixture.problems).containsExactly(P + "breaker.open-duration.max: \"3s\" is below "
+                + P + "breaker.open-duration (10s); using 10s");
+        assertThat(policy.breakerOpenMillis()).isEqualTo(10_000);
+        assertThat(policy.breakerOpenMaxMillis()).isEqualTo(10_000);
     }
 
     @ParameterizedTest(name = "upstreamguard.{0}=\"{1}\"")

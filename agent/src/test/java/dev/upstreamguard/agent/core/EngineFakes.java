@@ -300,6 +300,7 @@ final class EngineFakes {
         FailureKind failure;
         Outcome outcome;
         boolean wouldRetry;
+        boolean wouldReject;
 
         RecordedAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis) {
             this.number = number;
@@ -334,6 +335,11 @@ final class EngineFakes {
                     @Override
                     public String tracestate() {
                         return "vendor=" + number;
+                    }
+
+                    @Override
+                    public void wouldReject() {
+                        recorded.wouldReject = true;
                     }
 
                     @Override

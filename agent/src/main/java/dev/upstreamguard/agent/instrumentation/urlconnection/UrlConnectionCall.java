@@ -161,6 +161,12 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     private OutputStream startStreaming() throws IOException {
         begin();
         streamingAttempt = guard.startSingle(request(false), this);
+        if (streamingAttempt != null && streamingAttempt.attempt() == null) {
+            IOException rejected = streamingAttempt.rejection();
+            streamingAttempt = null;
+            failure = rejected;
+            throw rejected;
+        }
         Attempt attempt = streamingAttempt == null ? Attempt.UNGUARDED : streamingAttempt.attempt();
         try {
             current = prepare(attempt);

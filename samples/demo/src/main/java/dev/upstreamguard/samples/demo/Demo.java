@@ -133,11 +133,21 @@ public final class Demo implements AutoCloseable {
         out.println("  docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one");
       }
     }
+    List<ReceivedSpan> rejectedTrace = List.of();
+    CallerResult rejected = pickRejection(guardedResults);
+    if (rejected != null) {
+      rejectedTrace = awaitTrace(receiver, rejected.traceId());
+      out.println();
+      out.println("Once a dependency's circuit breaker is open, the guarded storefront answers at once, "
+          + "without calling it (" + rejected.millis() + " ms):");
+      out.println("  " + rejected.status() + " " + rejected.contentType() + "  " + rejected.body());
+      out.print(indent(new TraceTree(rejectedTrace, settings.colour()).render()));
+    }
     out.println();
     out.print(conclusions(plainResults, guardedResults));
     out.print(DemoChart.write(settings, plainResults, guardedResults));
     out.printf(Locale.ROOT, "Demo finished in %.1f s.%n", seconds(begin));
-    return new DemoReport(plainResults, guardedResults, traceId, trace, jaegerLink);
+    return new DemoReport(plainResults, guardedResults, traceId, trace, jaegerLink, rejectedTrace);
   }
 
   /** Prints the trace as Jaeger returns it and whether it agrees with the receiver's; returns the API link. */
@@ -193,6 +203,19 @@ public final class Demo implements AutoCloseable {
     return null;
   }
 
+  /** The last 503 of the slow or down phases with a trace id: a call the open breaker rejected. */
+  private static CallerResult pickRejection(List<PhaseResult> guarded) {
+    CallerResult last = null;
+    for (PhaseResult phase : guarded) {
+      for (CallerResult call : phase.failures()) {
+        if (call.status() == 503 && call.traceId() != null) {
+          last = call;
+        }
+      }
+    }
+    return last;
+  }
+
   /** The trace's spans once its server span arrived and nothing more came for a moment. */
   private static List<ReceivedSpan> awaitTrace(OtlpReceiver receiver, String traceId)
       throws InterruptedException {
@@ -241,14 +264,19 @@ public final class Demo implements AutoCloseable {
       PhaseResult p = plain.get(i);
       PhaseResult g = guarded.get(i);
       long clean = g.failures().stream()
-          .filter(call -> (call.status() == 502 || call.status() == 504) && call.traceId() != null)
+          .filter(call -> call.status() >= 502 && call.status() <= 504 && call.traceId() != null)
           .count();
       text.append(String.format(Locale.ROOT, "  %-8s callers got a success %.0f%% of the time "
           + "with Upstream Guard, %.0f%% without", p.mode().label() + ":", g.successPercent(),
           p.successPercent()));
       if (!g.failures().isEmpty()) {
         text.append(String.format(Locale.ROOT, "; %d of the %d guarded failures were clean "
-            + "502/504 problem+json answers with a trace id", clean, g.failures().size()));
+            + "502/503/504 problem+json answers with a trace id", clean, g.failures().size()));
+        long open = g.failures().stream().filter(call -> call.status() == 503).count();
+        if (open > 0) {
+          text.append(String.format(Locale.ROOT, ", %d of them fast 503s from an open circuit breaker",
+              open));
+        }
       }
       if (!p.failures().isEmpty()) {
         text.append("; unguarded failures: ").append(outcomes(failureOutcomes(p)));

@@ -11,9 +11,11 @@ import java.util.List;
  * @param traceId the trace drawn at the end, or null when no failed request had one
  * @param trace that trace's spans as received over OTLP
  * @param jaegerLink the trace in Jaeger, or null without a Jaeger
+ * @param rejectedTrace the trace of a request answered 503 by an open breaker (no upstream call), or
+ *     empty when no request was
  */
 public record DemoReport(List<PhaseResult> unguarded, List<PhaseResult> guarded, String traceId,
-    List<ReceivedSpan> trace, String jaegerLink) {
+    List<ReceivedSpan> trace, String jaegerLink, List<ReceivedSpan> rejectedTrace) {
 
   /** The result of this side in this phase. */
   public PhaseResult of(boolean guardedSide, ChaosMode mode) {

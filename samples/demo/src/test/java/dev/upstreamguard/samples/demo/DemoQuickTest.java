@@ -49,14 +49,23 @@ class DemoQuickTest {
     for (ChaosMode persistent : new ChaosMode[] {ChaosMode.SLOW, ChaosMode.DOWN}) {
       PhaseResult guarded = report.of(true, persistent);
       assertThat(guarded.failures()).hasSize(guarded.calls().size()).allSatisfy(call -> {
-        assertThat(call.status()).isIn(502, 504);
+        assertThat(call.status()).isIn(502, 503, 504);
         assertThat(call.traceId()).isNotNull();
       });
       assertThat(report.of(false, persistent).failures()).isNotEmpty()
           .noneMatch(CallerResult::problemJson);
     }
-    assertThat(report.of(true, ChaosMode.SLOW).outcomes()).containsOnlyKeys("504");
-    assertThat(report.of(true, ChaosMode.DOWN).outcomes()).containsOnlyKeys("502");
+    // timeouts (504) until the breakers open, then fast 503s; refusals (502), then 503s
+    assertThat(report.of(true, ChaosMode.SLOW).outcomes().keySet()).isSubsetOf("504", "503").contains("504");
+    assertThat(report.of(true, ChaosMode.DOWN).outcomes().keySet()).isSubsetOf("502", "503").contains("503");
+    List<Long> rejectedMillis = report.of(true, ChaosMode.DOWN).failures().stream()
+        .filter(call -> call.status() == 503).map(CallerResult::millis).sorted().toList();
+    assertThat(rejectedMillis.get(rejectedMillis.size() / 2)).as("median ms of the 503s").isLessThan(200);
+    assertThat(report.rejectedTrace()).anySatisfy(span -> {
+      assertThat(span.kind()).isEqualTo("CLIENT");
+      assertThat(span.attr("error.type")).isEqualTo("circuit-open");
+      assertThat(span.attr("upstreamguard.breaker.state")).isEqualTo("open");
+    });
 
     assertThat(report.traceId()).isNotNull();
     assertThat(report.trace()).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(report.traceId()));
@@ -69,7 +78,8 @@ class DemoQuickTest {
       assertThat(span.attr("upstreamguard.attempt")).isNotNull();
     });
 
-    assertThat(output).contains("phase", "unguarded", "guarded", "SERVER GET", "CLIENT GET", "Measured in this run");
+    assertThat(output).contains("phase", "unguarded", "guarded", "SERVER GET", "CLIENT GET", "Measured in this run",
+        "circuit breaker is open", "fast 503s from an open circuit breaker");
     assertThat(output).contains("Chart of this run: " + DemoChart.folder().resolve("demo-report.svg"));
     if (jaeger == null) {
       assertThat(output).contains("docker run --rm -p 16686:16686 -p 4318:4318 jaegertracing/all-in-one");
