@@ -8,7 +8,11 @@ public enum Outcome {
     NON_IDEMPOTENT("non-idempotent"),
     NOT_REPLAYABLE("not-replayable"),
     BUDGET_EXHAUSTED("budget-exhausted"),
-    RETRY_AFTER_TOO_LONG("retry-after-too-long");
+    RETRY_AFTER_TOO_LONG("retry-after-too-long"),
+    /** The application cancelled the call (or its own call timeout did): no further attempt. */
+    CANCELLED("cancelled"),
+    /** The calling thread was interrupted (during an attempt or the wait before a retry). */
+    INTERRUPTED("interrupted");
 
     private final String label;
 
