@@ -36,4 +36,10 @@ public interface HttpClientHooks {
 
     /** True when the JDK client's own silent re-send of a failed exchange must be suppressed. */
     boolean suppressInternalRetry();
+
+    /**
+     * Called when the JDK client follows a response up with another request inside one exchange (a
+     * redirect, an authentication challenge), with the request the exchange was started for.
+     */
+    default void followedUp(Object userRequest) {}
 }

@@ -50,8 +50,13 @@ public final class ResponseDrain {
         } catch (IOException | RuntimeException e) {
             ended = false;
         }
-        boolean aborted = !deadline.disarm(); // the connection is gone, whatever the last read said
-        return ended && !aborted;
+        if (deadline.disarm()) {
+            return ended;
+        }
+        // the watch fired: the connection is gone whatever the last read said; and the abort must be
+        // over before the caller goes on, or it could hit what the next attempt uses of the same client
+        deadline.awaitAborted();
+        return false;
     }
 
     private static DeadlineWatch watch() {
@@ -69,7 +74,11 @@ public final class ResponseDrain {
     }
 
     private static final class AbortOnExpiry extends DeadlineWatch.Deadline {
+        /** How long the drain waits at most for an abort to finish; closing a connection is quick. */
+        private static final long ABORT_WAIT_NANOS = 2_000_000_000L;
+
         private final Runnable abort;
+        private boolean aborted;
 
         AbortOnExpiry(Runnable abort) {
             this.abort = abort;
@@ -77,7 +86,33 @@ public final class ResponseDrain {
 
         @Override
         protected void expire() {
-            abort.run();
+            try {
+                abort.run();
+            } finally {
+                synchronized (this) {
+                    aborted = true;
+                    notifyAll();
+                }
+            }
+        }
+
+        synchronized void awaitAborted() {
+            long until = System.nanoTime() + ABORT_WAIT_NANOS;
+            boolean interrupted = false;
+            while (!aborted) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

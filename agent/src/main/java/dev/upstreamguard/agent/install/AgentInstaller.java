@@ -96,7 +96,9 @@ public final class AgentInstaller {
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
                         .advice(named("retryOnFailure").and(returns(boolean.class)),
-                                HttpClientAdvice.NoInternalRetry.class.getName()))
+                                HttpClientAdvice.NoInternalRetry.class.getName())
+                        .advice(named("responseFilters").and(takesArguments(1)),
+                                HttpClientAdvice.FollowUp.class.getName()))
                 .type(named("sun.net.www.protocol.http.Handler").or(named("sun.net.www.protocol.https.Handler")))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
