@@ -121,13 +121,24 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     @Override
     public void discard(ClassicHttpResponse response) {
         HttpEntity entity = response.getEntity();
+        boolean ended = true;
         try {
-            // read to the end within bounds: the connection goes back to the pool; else closing drops it
-            ResponseDrain.drain(entity == null ? null : entity.getContent(), () -> closeQuietly(response));
-        } catch (IOException | RuntimeException ignored) {
-            // closing below drops the connection instead
+            // read to the end within bounds: the connection goes back to the pool
+            ended = ResponseDrain.drain(entity == null ? null : entity.getContent(), this::dropConnection);
+        } catch (IOException | RuntimeException e) {
+            ended = false;
+        }
+        if (!ended) {
+            dropConnection(); // closing would read the rest of the body first, however slowly it comes
         }
         closeQuietly(response);
+    }
+
+    /** Closes the connection of the attempt's response at once, without reading what is left of it. */
+    private void dropConnection() {
+        if (scope.execRuntime != null) {
+            scope.execRuntime.discardEndpoint();
+        }
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {
