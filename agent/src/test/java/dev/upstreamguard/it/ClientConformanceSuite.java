@@ -33,10 +33,12 @@ abstract class ClientConformanceSuite {
     /**
      * How long a call to {@code inventory} (localhost, {@code timeout.call=1500ms}) may take: the call
      * timeout, the 200 ms the engine may overrun it by (the last attempt's connect or read timeout is cut
-     * to the time left, and a retry needs 100 ms left after its wait), and 300 ms for this 2-core machine
-     * being shared by several builds (threads wake late: measured overruns are under 100 ms when idle).
+     * to the time left, and a retry needs 100 ms left after its wait), and 800 ms for this 2-core machine
+     * being shared by several builds: threads wake late, and the JDK client's cancellation of a timed-out
+     * async exchange runs on its own busy threads (measured: up to 2.0 s in all for it under that load).
+     * Without the bounds these calls took 8 s (two dribbled pages) or never returned (Apache 4's pool).
      */
-    private static final long CALL_BOUND_MS = 1_500 + 200 + 300;
+    private static final long CALL_BOUND_MS = 1_500 + 200 + 800;
 
     protected FaultyUpstream upstream;
 
