@@ -42,4 +42,10 @@ public interface HttpClientHooks {
      * {@code Collection} can be iterated again for a retry.
      */
     void byteArraysPublisher(Object publisher, boolean reIterable);
+
+    /**
+     * Called when the JDK client follows a response up with another request inside one exchange (a
+     * redirect, an authentication challenge), with the request the exchange was started for.
+     */
+    default void followedUp(Object userRequest) {}
 }

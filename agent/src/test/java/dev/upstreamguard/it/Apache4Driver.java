@@ -46,6 +46,44 @@ final class Apache4Driver implements ClientDriver {
         return client.execute(request.build(), Apache4Driver::reply);
     }
 
+    @Override
+    public InFlight startCancellable(String url) {
+        org.apache.http.client.methods.HttpGet get = new org.apache.http.client.methods.HttpGet(url);
+        return Threads.inFlight(() -> client.execute(get, Apache4Driver::reply), thread -> get.abort());
+    }
+
+    @Override
+    public Throwable callWithFailingBody(String url, java.io.IOException failure) {
+        // a FileEntity whose file is gone by the time the client writes it
+        org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
+        post.setEntity(new org.apache.http.entity.FileEntity(new java.io.File(failure.getMessage()),
+                ContentType.APPLICATION_OCTET_STREAM));
+        try {
+            client.execute(post, Apache4Driver::reply);
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    @Override
+    public AutoCloseable holdConnections(String url, int count) throws java.io.IOException {
+        List<org.apache.http.client.methods.CloseableHttpResponse> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(client.execute(new org.apache.http.client.methods.HttpGet(url)));
+        }
+        return () -> {
+            for (org.apache.http.client.methods.CloseableHttpResponse r : held) {
+                r.close();
+            }
+        };
+    }
+
+    @Override
+    public int connectionsPerRoute() {
+        return 2; // PoolingHttpClientConnectionManager's default in 4.x
+    }
+
     static Reply reply(HttpResponse response) throws java.io.IOException {
         String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

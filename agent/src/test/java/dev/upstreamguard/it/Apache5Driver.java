@@ -51,6 +51,40 @@ final class Apache5Driver implements ClientDriver {
         return client.execute(request.build(), Apache5Driver::reply);
     }
 
+    @Override
+    public InFlight startCancellable(String url) {
+        org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
+        return Threads.inFlight(() -> client.execute(get, Apache5Driver::reply), thread -> get.cancel());
+    }
+
+    @Override
+    public Throwable callWithFailingBody(String url, java.io.IOException failure) {
+        // a FileEntity whose file is gone by the time the client writes it
+        org.apache.hc.client5.http.classic.methods.HttpPost post = new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+        post.setEntity(new org.apache.hc.core5.http.io.entity.FileEntity(
+                new java.io.File(failure.getMessage()), ContentType.APPLICATION_OCTET_STREAM));
+        try {
+            client.execute(post, Apache5Driver::reply);
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public AutoCloseable holdConnections(String url, int count) throws java.io.IOException {
+        List<org.apache.hc.client5.http.impl.classic.CloseableHttpResponse> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url)));
+        }
+        return () -> {
+            for (org.apache.hc.client5.http.impl.classic.CloseableHttpResponse r : held) {
+                r.close();
+            }
+        };
+    }
+
     static Reply reply(ClassicHttpResponse response) throws java.io.IOException, org.apache.hc.core5.http.ParseException {
         String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.upstreamguard.bootstrap.Bridge;
+import dev.upstreamguard.bootstrap.RequestBridge;
 import dev.upstreamguard.testing.ConnectHang;
 import dev.upstreamguard.testing.Fault;
 import dev.upstreamguard.testing.FaultyUpstream;
@@ -30,6 +31,16 @@ import org.junit.jupiter.api.Test;
 abstract class ClientConformanceSuite {
 
     private static final Duration SLOW = Duration.ofSeconds(3);
+
+    /**
+     * How long a call to {@code inventory} (localhost, {@code timeout.call=1500ms}) may take: the call
+     * timeout, the 200 ms the engine may overrun it by (the last attempt's connect or read timeout is cut
+     * to the time left, and a retry needs 100 ms left after its wait), and 800 ms for this 2-core machine
+     * being shared by several builds: threads wake late, and the JDK client's cancellation of a timed-out
+     * async exchange runs on its own busy threads (measured: up to 2.0 s in all for it under that load).
+     * Without the bounds these calls took 8 s (two dribbled pages) or never returned (Apache 4's pool).
+     */
+    private static final long CALL_BOUND_MS = 1_500 + 200 + 800;
 
     protected FaultyUpstream upstream;
 
@@ -578,6 +589,138 @@ abstract class ClientConformanceSuite {
             return answers;
         } finally {
             pool.shutdownNow();
+    // ---- issue 12, item 1: "never sent" is about the original request only ----
+
+    @Test
+    void aPostRedirectedToAnAddressThatRefusesReachesTheFirstServerOnce() throws Exception {
+        // post-redirect-get: the order is created, and the receipt is on a server that is down
+        int refused = Ports.refusedPort();
+        upstream.otherwise(Fault.status(303).withHeader("Location", "http://127.0.0.1:" + refused + "/receipt"));
+
+        Throwable thrown = catchThrowable(
+                () -> driver().callFollowingRedirects("POST", upstream.url("/orders"), "{\"id\":3}"));
+
+        assertThat(thrown).isInstanceOf(IOException.class);
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(500))).isFalse();
+        assertThat(upstream.requests()).extracting(RecordedRequest::method).containsExactly("POST");
+        assertThat(Collector.clientSpans(upstream.port(), 1)).hasSize(1);
+    }
+
+    @Test
+    void aGetRedirectedToAnAddressThatRefusesIsStillRetried() throws Exception {
+        int refused = Ports.refusedPort();
+        upstream.otherwise(Fault.status(302).withHeader("Location", "http://127.0.0.1:" + refused + "/moved"));
+
+        Throwable thrown = catchThrowable(() -> driver().callFollowingRedirects("GET", upstream.url("/items"), null));
+
+        assertThat(thrown).isInstanceOf(IOException.class);
+        // a GET may be sent again; clients that redirect above the agent (Apache 4) retry only the second hop
+        assertThat(upstream.hits()).isBetween(1, 3);
+    }
+
+    // ---- issue 12, items 6 and 9: cancellation is the application's, not the upstream's ----
+
+    @Test
+    void aCallCancelledWhileItWaitsForTheHeadIsNotRetriedAndEndsCancelled() throws Exception {
+        upstream.otherwise(Fault.hangHead());
+        ClientDriver.InFlight call = driver().startCancellable(upstream.url("/slow-report"));
+        assertThat(upstream.awaitHits(1, Duration.ofSeconds(5))).isTrue();
+        Thread.sleep(50); // let the client settle into its wait for the head
+
+        call.cancel();
+        Throwable thrown = call.awaitEnd();
+
+        assertThat(thrown).isNotNull();
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(500))).isFalse();
+        ReceivedSpan span = Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
+                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port")), 1, Duration.ofSeconds(10)).get(0);
+        assertThat(span.attr("upstreamguard.outcome")).isEqualTo(driver().cancelledOutcome());
+        assertThat(span.hasAttr("upstreamguard.failure")).isFalse();
+        assertThat(Collector.spansTo(upstream.port())).hasSize(1);
+    }
+
+    // ---- issue 12, item 7: the application's own failures are not upstream resets ----
+
+    @Test
+    void theApplicationsOwnBodyFailureIsNotRetriedNorRecordedAsAnUpstreamFailure() throws Exception {
+        upstream.otherwise(Fault.ok("stored"));
+        java.io.FileNotFoundException missing = new java.io.FileNotFoundException(
+                System.getProperty("java.io.tmpdir") + "/upstream-guard-no-such-upload-" + System.nanoTime());
+        Object scope = RequestBridge.open(null, null);
+        Object previous = RequestBridge.attach(scope);
+        Throwable thrown;
+        try {
+            thrown = driver().callWithFailingBody(upstream.url("/uploads"), missing);
+        } finally {
+            RequestBridge.detach(previous);
+        }
+
+        assertThat(thrown).isNotNull();
+        assertThat(causes(thrown)).anyMatch(t -> t instanceof java.io.FileNotFoundException);
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(300))).isFalse();
+        assertThat(RequestBridge.lastFailure(scope)).isNull(); // the filter sees no upstream failure
+        List<ReceivedSpan> spans = Collector.spansTo(upstream.port());
+        assertThat(spans).hasSizeLessThanOrEqualTo(1);
+        assertThat(spans).allSatisfy(span -> {
+            assertThat(span.hasAttr("upstreamguard.failure")).isFalse();
+            assertThat(span.attr("upstreamguard.outcome")).isEqualTo("not-retryable");
+        });
+    }
+
+    private static List<Throwable> causes(Throwable t) {
+        List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable c = t; c != null && chain.size() < 10; c = c.getCause()) {
+            chain.add(c);
+        }
+        return chain;
+    }
+
+    // ---- issue 12, item 5: timeout.call bounds the whole call (inventory: call 1500ms, read 400ms) ----
+
+    @Test
+    void aSlowHeadIsBoundedByTheCallTimeout() throws Exception {
+        warmUp();
+        upstream.otherwise(Fault.slowHead(SLOW));
+
+        long elapsedMs = timed(() -> catchThrowable(() -> driver().call("GET", inventory("/slow"), null)));
+
+        assertThat(elapsedMs).isLessThanOrEqualTo(CALL_BOUND_MS);
+    }
+
+    @Test
+    void retriedResponsesWhoseBodyDribblesAreDroppedNotReadToTheEnd() throws Exception {
+        warmUp();
+        // each 503 page would take 4 s to arrive, one byte per 100 ms
+        Fault dribbled = Fault.dribbleBody(503, "x".repeat(40), Duration.ofMillis(100));
+        upstream.enqueue(dribbled, dribbled).otherwise(Fault.ok("fine"));
+        ClientDriver.Reply[] reply = new ClientDriver.Reply[1];
+
+        long elapsedMs = timed(() -> reply[0] = driver().call("GET", inventory("/report"), null));
+
+        if (driver().readsRetriedBodiesWithTheApplicationsHandler()) {
+            // the application's handler read the first page to its end: past the call timeout, no retry starts
+            assertThat(reply[0].status()).isEqualTo(503);
+            assertThat(upstream.hits()).isEqualTo(1);
+            return;
+        }
+        assertThat(reply[0].status()).isEqualTo(200);
+        assertThat(reply[0].body()).isEqualTo("fine");
+        assertThat(upstream.hits()).isEqualTo(3);
+        assertThat(elapsedMs).isLessThanOrEqualTo(CALL_BOUND_MS);
+    }
+
+    @Test
+    void aConnectThatHangsIsBoundedByTheCallTimeout() throws Exception {
+        warmUp();
+        try (ConnectHang hang = ConnectHang.start()) {
+            long elapsedMs = timed(() -> catchThrowable(
+                    () -> driver().call("GET", "http://localhost:" + hang.port() + "/", null)));
+
+            assertThat(elapsedMs).isLessThanOrEqualTo(CALL_BOUND_MS);
+            // connects of 500 ms: the third is cut to what is left of the 1500 ms
+            List<ReceivedSpan> spans = Collector.clientSpans(hang.port(), 2);
+            assertThat(spans).allSatisfy(s -> assertThat(s.longAttr("upstreamguard.timeout.connect_ms"))
+                    .isLessThanOrEqualTo(500L));
         }
     }
 
@@ -620,5 +763,59 @@ abstract class ClientConformanceSuite {
         upstream.otherwise(Fault.ok("back"));
         Thread.sleep(2 * OPEN_MS + 100);
         assertThat(driver().call("GET", url, null).status()).isEqualTo(200);
+    void aCallWaitingForAPooledConnectionIsBoundedByTheCallTimeout() throws Exception {
+        warmUp();
+        int taken = driver().connectionsPerRoute();
+        upstream.otherwise(Fault.ok("pooled"));
+        try (AutoCloseable held = driver().holdConnections(inventory("/held"), taken)) {
+            ClientDriver.Reply[] reply = new ClientDriver.Reply[1];
+            Throwable[] thrown = new Throwable[1];
+
+            long elapsedMs = timed(() -> thrown[0] = catchThrowable(
+                    () -> reply[0] = driver().call("GET", inventory("/waiting"), null)));
+
+            assertThat(elapsedMs).isLessThanOrEqualTo(CALL_BOUND_MS);
+            // clients with a bounded pool give up waiting; the others open one more connection
+            assertThat(thrown[0] != null || reply[0].status() == 200).isTrue();
+        }
+    }
+
+    /** One quick call first, so that the client's classes are loaded and its first-call costs are paid. */
+    private void warmUp() throws Exception {
+        upstream.enqueue(Fault.ok("warm"));
+        assertThat(driver().call("GET", inventory("/warm-up"), null).status()).isEqualTo(200);
+        upstream.reset();
+    }
+
+    private String inventory(String path) {
+        return "http://localhost:" + upstream.port() + path;
+    }
+
+    private interface Timed {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code action} on its own thread, so that a call that never returns fails the test in 10 s. */
+    private static long timed(Timed action) {
+        java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            long start = System.nanoTime();
+            try {
+                action.run();
+                done.complete((System.nanoTime() - start) / 1_000_000);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        }, "timed-call");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            thread.interrupt();
+            throw new AssertionError("the call did not return within 10 s");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -64,4 +64,55 @@ interface ClientDriver {
      * recommends (for OkHttp per call, through {@code newBuilder()}).
      */
     ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read);
+
+    /**
+     * Makes one call with a client that follows redirects; most drivers' clients already do (the JDK
+     * client's default is {@code Redirect.NEVER}: its driver uses one built with {@code Redirect.NORMAL}).
+     */
+    default Reply callFollowingRedirects(String method, String url, String body) throws Exception {
+        return call(method, url, body);
+    }
+
+    /** A call running on another thread, for the cancellation scenario. */
+    interface InFlight {
+        /** Cancels it the client's own way: its cancel, an abort, a disconnect or an interrupt. */
+        void cancel();
+
+        /** Waits for the call to end: what it threw (unwrapped as the driver's {@code call} would), or null. */
+        Throwable awaitEnd() throws Exception;
+    }
+
+    /** Starts a GET of {@code url} on another thread (or asynchronously), for the test to cancel. */
+    InFlight startCancellable(String url) throws Exception;
+
+    /** The outcome of a cancelled call: {@code cancelled}, or {@code interrupted} where cancelling interrupts. */
+    default String cancelledOutcome() {
+        return "cancelled";
+    }
+
+    /**
+     * Makes a POST whose request body, produced by the application's own code as the client asks for it,
+     * fails with {@code failure} (a serializer error, a missing file); returns what the call threw.
+     */
+    Throwable callWithFailingBody(String url, java.io.IOException failure) throws Exception;
+
+    /**
+     * Opens {@code count} calls to {@code url} and keeps their responses unread, so their connections stay
+     * taken; closing the result lets them go.
+     */
+    AutoCloseable holdConnections(String url, int count) throws Exception;
+
+    /** How many connections per route the client's default pool allows; beyond them a call waits for one. */
+    default int connectionsPerRoute() {
+        return 5;
+    }
+
+    /**
+     * True when a response that will be retried is read by the application's own body handler before the
+     * agent sees it (the JDK client's {@code BodyHandler} runs inside the attempt): its body's time then
+     * counts against the call. Issue 12 item 2 gives such a response a discarding handler instead.
+     */
+    default boolean readsRetriedBodiesWithTheApplicationsHandler() {
+        return false;
+    }
 }

@@ -83,6 +83,103 @@ final class OkHttpDriver implements ClientDriver {
         }
     }
 
+    @Override
+    public InFlight startCancellable(String url) {
+        Call call = client.newCall(new Request.Builder().url(url).build());
+        if (!async) {
+            return Threads.inFlight(() -> {
+                try (Response response = call.execute()) {
+                    return reply(response);
+                }
+            }, thread -> call.cancel());
+        }
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                ended.complete(e);
+            }
+
+            @Override
+            public void onResponse(Call c, Response response) {
+                response.close();
+                ended.complete(null);
+            }
+        });
+        return new InFlight() {
+            @Override
+            public void cancel() {
+                call.cancel();
+            }
+
+            @Override
+            public Throwable awaitEnd() throws Exception {
+                return ended.get(10, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    @Override
+    public Throwable callWithFailingBody(String url, IOException failure) {
+        // a lazy body, serialised only when OkHttp writes it (a Jackson error, a missing file)
+        RequestBody body = new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return MediaType.get("application/json");
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws IOException {
+                sink.writeUtf8("{\"id\":");
+                throw failure;
+            }
+        };
+        try {
+            call(client.newCall(new Request.Builder().url(url).post(body).build()));
+            return null;
+        } catch (Exception e) {
+            return e;
+        }
+    }
+
+    private Reply call(Call call) throws Exception {
+        if (!async) {
+            try (Response response = call.execute()) {
+                return reply(response);
+            }
+        }
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        call.enqueue(new Callback() {
+            @Override
+            public void onFailure(Call c, IOException e) {
+                result.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call c, Response response) {
+                try (response) {
+                    result.complete(reply(response));
+                } catch (IOException e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        });
+        try {
+            return result.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @Override
+    public AutoCloseable holdConnections(String url, int count) throws IOException {
+        List<Response> held = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(client.newCall(new Request.Builder().url(url).build()).execute());
+        }
+        return () -> held.forEach(Response::close);
+    }
+
     private static Reply reply(Response response) throws IOException {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(response.headers().toMultimap());

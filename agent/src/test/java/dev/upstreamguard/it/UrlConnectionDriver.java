@@ -63,6 +63,40 @@ final class UrlConnectionDriver implements ClientDriver {
     }
 
     @Override
+    public InFlight startCancellable(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        // the application's way to stop a blocked connection: disconnect() from another thread
+        return Threads.inFlight(c::getResponseCode, thread -> c.disconnect());
+    }
+
+    @Override
+    public Throwable callWithFailingBody(String url, IOException failure) throws IOException {
+        // the body is written by the application before the call runs: its failure stays in its own code
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        try (OutputStream out = c.getOutputStream()) {
+            out.write("{\"id\":".getBytes(StandardCharsets.UTF_8));
+            throw failure;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    @Override
+    public AutoCloseable holdConnections(String url, int count) throws IOException {
+        java.util.List<InputStream> held = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(new URL(url).openConnection().getInputStream());
+        }
+        return () -> {
+            for (InputStream in : held) {
+                in.close();
+            }
+        };
+    }
+
+    @Override
     public Class<? extends Throwable> readTimeoutType() {
         return SocketTimeoutException.class;
     }

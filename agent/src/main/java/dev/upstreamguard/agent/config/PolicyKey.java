@@ -16,7 +16,10 @@ public enum PolicyKey {
     TIMEOUT_READ("timeout.read", Kind.DURATION,
             "upper bound on waiting for the response head (and, for socket clients, any gap between reads), per attempt"),
     TIMEOUT_CALL("timeout.call", Kind.DURATION,
-            "upper bound on one guarded call until its response head, all attempts and waits included"),
+            "upper bound on one guarded call until its response head, all attempts and waits included: each"
+                    + " attempt's connect and read timeouts (and Apache's wait for a pooled connection) shrink to the"
+                    + " time left, and a retry starts only with at least 100 ms (or the read timeout, if shorter)"
+                    + " left after its wait"),
     RETRY_MAX_ATTEMPTS("retry.max-attempts", Kind.COUNT, "total attempts, the first included; 1 turns retries off"),
     RETRY_BACKOFF_INITIAL("retry.backoff.initial", Kind.DURATION,
             "exponential backoff with full jitter: a random wait in [0, min(max, initial * 2^(n-1))] before retry n"),

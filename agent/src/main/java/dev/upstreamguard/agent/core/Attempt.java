@@ -6,7 +6,7 @@ package dev.upstreamguard.agent.core;
  */
 public final class Attempt {
     /** The attempt an adapter runs when the agent itself failed: the application's settings, no headers. */
-    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, false, null, null, null);
+    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, 0, false, null, null, null);
 
     /** The call's decision at a response head; package-private so that only the engine answers. */
     interface HeadDecision {
@@ -16,16 +16,18 @@ public final class Attempt {
     private final int number;
     private final long connectTimeoutMillis;
     private final long readTimeoutMillis;
+    private final long callTimeLeftMillis;
     private final boolean enforce;
     private final String traceparent;
     private final String tracestate;
     private final HeadDecision call;
 
-    Attempt(int number, long connectTimeoutMillis, long readTimeoutMillis, boolean enforce,
+    Attempt(int number, long connectTimeoutMillis, long readTimeoutMillis, long callTimeLeftMillis, boolean enforce,
             String traceparent, String tracestate, HeadDecision call) {
         this.number = number;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
+        this.callTimeLeftMillis = callTimeLeftMillis;
         this.enforce = enforce;
         this.traceparent = traceparent;
         this.tracestate = tracestate;
@@ -50,7 +52,7 @@ public final class Attempt {
         return number;
     }
 
-    /** The effective connect timeout; apply it only when {@link #enforce()} is true. */
+    /** The effective connect timeout (already shrunk to the call's time left); apply it only when {@link #enforce()} is true. */
     public long connectTimeoutMillis() {
         return connectTimeoutMillis;
     }
@@ -58,6 +60,14 @@ public final class Attempt {
     /** The effective read timeout (already shrunk to the call's time left). */
     public long readTimeoutMillis() {
         return readTimeoutMillis;
+    }
+
+    /**
+     * What is left of {@code timeout.call} as the attempt starts (at least 1); {@code 0} for
+     * {@link #UNGUARDED}. Bounds any other wait inside the attempt, such as for a pooled connection.
+     */
+    public long callTimeLeftMillis() {
+        return callTimeLeftMillis;
     }
 
     /** False in observe mode: the adapter must leave the application's own settings unchanged. */

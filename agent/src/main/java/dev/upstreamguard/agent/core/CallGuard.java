@@ -15,6 +15,12 @@ import java.util.function.DoubleSupplier;
  */
 public final class CallGuard {
 
+    /**
+     * A retry starts only when at least this much of {@code timeout.call} is left after its wait (or the
+     * dependency's read timeout, when that is shorter): less than that cannot carry a useful attempt.
+     */
+    public static final long MIN_ATTEMPT_MILLIS = 100;
+
     private final DependencyResolver dependencies;
     private final CallObserver observer;
     private final boolean enforce;
@@ -52,14 +58,14 @@ public final class CallGuard {
      *                   attached as suppressed
      */
     public <R> R execute(CallRequest request, Exchange<R> exchange) throws Throwable {
-        Call<R> call;
+        Call<R> call = null;
         Attempt attempt;
         try {
             call = new Call<>(request, exchange);
             attempt = call.nextAttempt();
         } catch (Throwable internal) {
             AgentLog.internalError("starting a guarded call", internal);
-            return exchange.attempt(Attempt.UNGUARDED);
+            return unguarded(call, exchange);
         }
         if (attempt == null) {
             throw call.rejection(); // as the client throws its own connect failures
@@ -81,12 +87,17 @@ public final class CallGuard {
             } catch (InterruptedException e) {
                 // Stop retrying, keep the interrupt for the application, give it what it last had.
                 Thread.currentThread().interrupt();
+                call.finishSafely(Outcome.INTERRUPTED);
+                return call.deliver(response, error);
+            }
+            if (call.cancelledWhileWaiting()) {
                 return call.deliver(response, error);
             }
             try {
                 attempt = call.nextAttempt();
             } catch (Throwable internal) {
                 AgentLog.internalError("starting a retry", internal);
+                call.finishSafely(Outcome.EXHAUSTED);
                 return call.deliver(response, error);
             }
             if (attempt == null) {
@@ -96,19 +107,42 @@ public final class CallGuard {
         }
     }
 
+    /** The one attempt of a call the agent failed to start: the application's own settings, no retry. */
+    private static <R> R unguarded(Call<R> call, Exchange<R> exchange) throws Throwable {
+        R response = null;
+        Throwable error = null;
+        try {
+            response = exchange.attempt(Attempt.UNGUARDED);
+        } catch (Throwable t) {
+            error = t;
+        }
+        if (call != null) {
+            call.endUnguarded(error);
+        }
+        if (error != null) {
+            throw error;
+        }
+        return response;
+    }
+
     /**
      * Runs a guarded call asynchronously. Cancelling the returned future cancels the attempt in flight
      * and any pending retry.
      */
     public <R> CompletableFuture<R> executeAsync(CallRequest request, Exchange<R> exchange) {
-        Call<R> call;
+        Call<R> call = null;
         Attempt first;
         try {
             call = new Call<>(request, exchange);
             first = call.nextAttempt();
         } catch (Throwable internal) {
             AgentLog.internalError("starting a guarded async call", internal);
-            return exchange.attemptAsync(Attempt.UNGUARDED);
+            CompletableFuture<R> unguarded = exchange.attemptAsync(Attempt.UNGUARDED);
+            if (call != null) {
+                Call<R> started = call;
+                unguarded.whenComplete((r, t) -> started.endUnguarded(unwrap(t)));
+            }
+            return unguarded;
         }
         if (first == null) {
             return CompletableFuture.failedFuture(call.rejection());
@@ -155,27 +189,31 @@ public final class CallGuard {
             return call.rejection();
         }
 
-        /** Records how the attempt ended; call exactly once. */
+        /** Records how the attempt ended and ends the call; call exactly once. */
         public void finish(R response, Throwable error) {
-            call.afterAttemptSafely(response, error);
+            if (call.afterAttemptSafely(response, error) >= 0) {
+                call.finishSafely(Outcome.NOT_REPLAYABLE); // its body streamed: there is no second attempt
+            }
         }
     }
 
-    /** Drives the attempts of one asynchronous call. */
+    /**
+     * Drives the attempts of one asynchronous call. The application may cancel (or complete) the returned
+     * future from any thread: its methods lock the run, so the call ends exactly once.
+     */
     private final class AsyncRun<R> {
         private final Call<R> call;
         private final CompletableFuture<R> result;
-        private volatile CompletableFuture<R> inFlight;
+        private CompletableFuture<R> inFlight;
+        /** True while a retry waits for its delay; the response it would replace is kept for discarding. */
+        private boolean waiting;
+        private R waitingResponse;
+        private boolean delivering;
 
         AsyncRun(Call<R> call, CompletableFuture<R> result) {
             this.call = call;
             this.result = result;
-            result.whenComplete((r, t) -> {
-                CompletableFuture<R> current = inFlight;
-                if (result.isCancelled() && current != null) {
-                    current.cancel(true);
-                }
-            });
+            result.whenComplete((r, t) -> stoppedFromOutside());
         }
 
         void run(Attempt attempt) {
@@ -185,39 +223,69 @@ public final class CallGuard {
             } catch (Throwable t) {
                 attemptFuture = CompletableFuture.failedFuture(t);
             }
-            inFlight = attemptFuture;
-            if (result.isCancelled()) {
+            synchronized (this) {
+                inFlight = attemptFuture;
+            }
+            if (result.isDone()) {
                 attemptFuture.cancel(true);
             }
             attemptFuture.whenComplete(this::onAttempt);
         }
 
-        private void onAttempt(R response, Throwable failure) {
-            Throwable error = unwrap(failure);
-            long delay = call.afterAttemptSafely(response, error); // ends the attempt's span on every path
-            if (result.isDone()) {
-                call.discardQuietly(response); // cancelled meanwhile: nobody will read it
+        /** The application cancelled (or completed) the future: the call ends as cancelled. */
+        private synchronized void stoppedFromOutside() {
+            if (delivering) {
                 return;
             }
+            if (waiting) {
+                waiting = false;
+                call.finishSafely(Outcome.CANCELLED);
+                call.discardQuietly(waitingResponse);
+                waitingResponse = null;
+                return;
+            }
+            if (inFlight != null) {
+                inFlight.cancel(true); // its onAttempt ends the call
+            }
+        }
+
+        private synchronized void onAttempt(R response, Throwable failure) {
+            Throwable error = unwrap(failure);
+            if (result.isDone()) {
+                call.cancelledAttempt(response, error); // ends the attempt's span and the call
+                call.discardQuietly(response); // nobody will read it
+                return;
+            }
+            long delay = call.afterAttemptSafely(response, error); // ends the attempt's span on every path
             if (delay < 0) {
                 complete(response, error);
                 return;
             }
+            waiting = true;
+            waitingResponse = response;
             sleeper.schedule(() -> retry(response, error), delay);
         }
 
         private void retry(R previous, Throwable previousError) {
-            if (result.isDone()) {
-                call.discardQuietly(previous);
-                return;
-            }
             Attempt next;
-            try {
-                next = call.nextAttempt();
-            } catch (Throwable internal) {
-                AgentLog.internalError("starting an async retry", internal);
-                complete(previous, previousError);
-                return;
+            synchronized (this) {
+                if (!waiting) {
+                    return; // cancelled meanwhile: the call has ended
+                }
+                waiting = false;
+                waitingResponse = null;
+                if (call.cancelledWhileWaiting()) {
+                    complete(previous, previousError);
+                    return;
+                }
+                try {
+                    next = call.nextAttempt();
+                } catch (Throwable internal) {
+                    AgentLog.internalError("starting an async retry", internal);
+                    call.finishSafely(Outcome.EXHAUSTED);
+                    complete(previous, previousError);
+                    return;
+                }
             }
             if (next == null) {
                 complete(previous, previousError); // the breaker opened or the limit filled: retries end
@@ -228,6 +296,7 @@ public final class CallGuard {
         }
 
         private void complete(R response, Throwable error) {
+            delivering = true;
             try {
                 result.complete(call.deliver(response, error));
             } catch (Throwable t) {
@@ -243,7 +312,10 @@ public final class CallGuard {
         return t;
     }
 
-    /** The state of one guarded call across its attempts. Used by one thread at a time. */
+    /**
+     * The state of one guarded call across its attempts. Used by one thread at a time (an async run
+     * locks itself around it).
+     */
     private final class Call<R> implements Attempt.HeadDecision {
         final CallRequest request;
         final Exchange<R> exchange;
@@ -253,6 +325,11 @@ public final class CallGuard {
         final CallObserver.CallTrace trace;
         int attempts;
         CallObserver.AttemptTrace currentSpan;
+        /** The current span is stopped and waits for {@link #finish} or the next attempt to end it. */
+        boolean spanStopped;
+        int lastStatus = -1;
+        FailureKind lastFailure;
+        boolean finished;
         List<Throwable> earlierErrors;
         /** Taken at the current attempt's response head (see {@link Attempt#retriedAfterHead}); binds its end. */
         volatile Decision headDecision;
@@ -286,17 +363,21 @@ public final class CallGuard {
             }
             try {
                 long left = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000L);
-                long connect = effective(exchange.appConnectTimeoutMillis(), policy.connectTimeoutMillis());
+                long connect = effective(exchange.appConnectTimeoutMillis(), Math.min(policy.connectTimeoutMillis(), left));
                 long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
+                if (spanStopped) {
+                    spanStopped = false;
+                    currentSpan.end(null, false); // the previous attempt: another one follows
+                }
                 currentSpan = trace.startAttempt(attempts, connect, read, state);
                 headDecision = null;
                 if (rejectedBy != null) {
                     currentSpan.wouldReject(); // observe mode: it goes through all the same
                 }
-                return new Attempt(attempts, connect, read, enforce, currentSpan.traceparent(), currentSpan.tracestate(),
-                        enforce ? this : null);
+                return new Attempt(attempts, connect, read, left, enforce, currentSpan.traceparent(),
+                        currentSpan.tracestate(), enforce ? this : null);
             } catch (RuntimeException | Error internal) {
-                release(null, -1); // the call goes on unguarded: it must not keep a slot or the probe
+                releaseUncounted(); // the call goes on unguarded: it must not keep a slot or the probe
                 throw internal;
             }
         }
@@ -327,9 +408,20 @@ public final class CallGuard {
                 return afterAttempt(response, error);
             } catch (Throwable internal) {
                 AgentLog.internalError("deciding on a retry", internal);
+                try {
+                    if (!spanStopped && !finished) {
+                        currentSpan.stop(-1, error, null);
+                        spanStopped = true;
+                    }
+                    lastStatus = -1;
+                    lastFailure = null;
+                    finish(error == null ? Outcome.SUCCESS : Outcome.NOT_RETRYABLE, false);
+                } catch (Throwable again) {
+                    AgentLog.internalError("ending a call", again);
+                }
                 return -1;
             } finally {
-                release(null, -1); // only when afterAttempt could not: a slot is never kept
+                releaseUncounted(); // only when afterAttempt could not: a slot is never kept
             }
         }
 
@@ -381,12 +473,35 @@ public final class CallGuard {
             }
         }
 
+        /** Gives the concurrency slot and the probe back without counting the attempt (cancelled, interrupted, internal error). */
+        private void releaseUncounted() {
+            if (!admitted) {
+                return;
+            }
+            admitted = false;
+            if (slot) {
+                slot = false;
+                dependency.limit().release();
+            }
+            CircuitBreaker breaker = dependency.breaker();
+            if (breaker != null) {
+                breaker.giveBack(permit);
+            }
+        }
+
         /** Records a rejected attempt: its own span, and the end of the call. */
         private void rejected(CircuitBreaker.State state) {
             Outcome outcome = rejectedBy == FailureKind.CIRCUIT_OPEN ? Outcome.CIRCUIT_OPEN : Outcome.CONCURRENCY_LIMIT;
+            if (spanStopped) {
+                spanStopped = false;
+                currentSpan.end(null, false); // the attempt before this rejected retry
+            }
             CallObserver.AttemptTrace span = trace.startRejected(attempts, state);
             span.end(-1, null, rejectedBy, outcome, false);
             attempts--; // a rejected call is not an attempt
+            finished = true;
+            lastFailure = rejectedBy;
+            lastStatus = -1;
             trace.callEnded(rejectedBy, outcome, attempts, -1);
         }
 
@@ -400,36 +515,117 @@ public final class CallGuard {
             return new dev.upstreamguard.UpstreamUnavailableException(dependency.name(), dependency.named(), reason, wait);
         }
 
-        /** Ends the attempt's span and decides: the wait before the next attempt, or -1 to stop. */
+        /** Stops the attempt's span and decides: the wait before the next attempt, or -1 once the call ended. */
         private long afterAttempt(R response, Throwable error) {
             int status = -1;
-            FailureKind failure;
-            if (error != null) {
-                failure = FailureClassifier.classify(error, exchange.failedWhileConnecting(error));
-            } else {
+            FailureKind failure = null;
+            Outcome stop = null;
+            if (error == null) {
                 status = exchange.status(response);
+            }
+            if (exchange.cancelled()) {
+                stop = Outcome.CANCELLED; // the application's doing, not the upstream's: no retry, no budget
+                failure = exchange.cancelledByTimeout() ? FailureKind.TIMEOUT : null;
+            } else if (error != null) {
+                if (interruption(error)) {
+                    stop = Outcome.INTERRUPTED;
+                } else if (!exchange.applicationFailure(error)) {
+                    failure = FailureClassifier.classify(error, exchange.failedWhileConnecting(error));
+                }
+            } else {
                 failure = statusFailure(status);
             }
-            release(failure, status);
+            if (stop != null) {
+                releaseUncounted(); // neither a success nor a failure of the dependency
+            } else {
+                release(failure, status);
+            }
             Decision decision = headDecision;
             headDecision = null;
-            if (decision == null) {
+            if (stop != null) {
+                decision = Decision.stop(stop);
+            } else if (decision == null) {
                 decision = decide(response, error, status, failure,
                         failure == FailureKind.STATUS ? exchange.header(response, "Retry-After") : null);
             } else if (decision.outcome != null && error != null) {
                 // the body failed after the application's own reader took it: that reader saw this response
                 decision = Decision.stop(Outcome.NOT_RETRYABLE);
             }
+            currentSpan.stop(status, error, failure);
+            spanStopped = true;
+            lastStatus = status;
+            lastFailure = failure;
             boolean retry = decision.outcome == null;
             if (retry && enforce) {
-                currentSpan.end(status, error, failure, null, false);
                 return decision.delayMillis;
             }
             // Observe mode records what it would have done; the only attempt is the last.
-            Outcome outcome = retry ? Outcome.EXHAUSTED : decision.outcome;
-            currentSpan.end(status, error, failure, outcome, retry);
-            trace.callEnded(failure, outcome, attempts, status);
+            finish(retry ? Outcome.EXHAUSTED : decision.outcome, retry);
             return -1;
+        }
+
+        /** Ends the call: its last span gets the outcome, the observer hears of it. Once, on every path. */
+        void finish(Outcome outcome, boolean wouldRetry) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            if (spanStopped) {
+                spanStopped = false;
+                currentSpan.end(outcome, wouldRetry);
+            }
+            trace.callEnded(lastFailure, outcome, attempts, lastStatus);
+        }
+
+        void finishSafely(Outcome outcome) {
+            try {
+                finish(outcome, false);
+            } catch (Throwable internal) {
+                AgentLog.internalError("ending a call", internal);
+            }
+        }
+
+        /** Between attempts: when the application cancelled the call meanwhile, ends it and says so. */
+        boolean cancelledWhileWaiting() {
+            boolean cancelled;
+            try {
+                cancelled = exchange.cancelled();
+            } catch (Throwable internal) {
+                AgentLog.internalError("asking an adapter about cancellation", internal);
+                cancelled = false;
+            }
+            if (cancelled) {
+                finishSafely(Outcome.CANCELLED);
+            }
+            return cancelled;
+        }
+
+        /** An async attempt that ended because the application cancelled the call. */
+        void cancelledAttempt(R response, Throwable error) {
+            try {
+                if (finished) {
+                    return;
+                }
+                if (!spanStopped) {
+                    int status = error == null ? exchange.status(response) : -1;
+                    currentSpan.stop(status, error, null);
+                    spanStopped = true;
+                    lastStatus = status;
+                    lastFailure = null;
+                }
+                finish(Outcome.CANCELLED, false);
+            } catch (Throwable internal) {
+                AgentLog.internalError("ending a cancelled call", internal);
+            }
+        }
+
+        /** The call ran one unguarded attempt (the agent failed to start it): the observer still hears of it. */
+        void endUnguarded(Throwable error) {
+            try {
+                finish(error == null ? Outcome.SUCCESS : Outcome.NOT_RETRYABLE, false);
+            } catch (Throwable internal) {
+                AgentLog.internalError("ending an unguarded call", internal);
+            }
         }
 
         /** Lets go of an attempt's result once the next attempt is certain. */
@@ -458,7 +654,9 @@ public final class CallGuard {
             if (attempts >= policy.maxAttempts() && appDelay < 0) {
                 return Decision.stop(Outcome.EXHAUSTED);
             }
-            if (!failure.neverSent() && !policy.retriesMethod(request.method())) {
+            // "never sent" holds only for the original request's own connection, before any response came
+            boolean neverSent = failure.neverSent() && !exchange.mayHaveBeenSent(error);
+            if (!neverSent && !policy.retriesMethod(request.method())) {
                 return Decision.stop(Outcome.NON_IDEMPOTENT);
             }
             if (!request.replayable()) {
@@ -481,7 +679,10 @@ public final class CallGuard {
                 return Decision.stop(Outcome.CIRCUIT_OPEN); // opened during this call (maybe by it)
             }
             long now = clock.nanoTime();
-            if (now + delay * 1_000_000L >= deadlineNanos) {
+            // a retry that would start with less than a useful attempt's time left only turns the answer
+            // the application already has into a timeout, at the cost of one more request upstream
+            long minimum = Math.min(MIN_ATTEMPT_MILLIS, policy.readTimeoutMillis());
+            if (now + (delay + minimum) * 1_000_000L > deadlineNanos) {
                 return Decision.stop(Outcome.EXHAUSTED);
             }
             if (!dependency.budget().tryAcquireRetry(now)) {
@@ -515,6 +716,15 @@ public final class CallGuard {
                         "could not discard a retried response (" + t.getClass().getName() + ")");
             }
         }
+    }
+
+    /** An interruption of the calling thread, not a failure of the upstream. */
+    private static boolean interruption(Throwable error) {
+        if (error instanceof InterruptedException || error instanceof java.nio.channels.ClosedByInterruptException) {
+            return true;
+        }
+        return error instanceof java.io.InterruptedIOException && !(error instanceof java.net.SocketTimeoutException)
+                && Thread.currentThread().isInterrupted();
     }
 
     private static long effective(long appMillis, long agentMillis) {

@@ -32,7 +32,8 @@ public interface CallObserver {
         }
 
         /**
-         * Called once when the call stops, after its last attempt's span ended.
+         * Called exactly once when the call stops, on every path (an interrupted wait, a cancellation and
+         * an internal error of the agent included), after its last attempt's span ended.
          *
          * @param failure how the last attempt failed, or null when it succeeded
          * @param status  the last response status, or -1
@@ -40,20 +41,39 @@ public interface CallObserver {
         default void callEnded(FailureKind failure, Outcome outcome, int attempts, int status) {}
     }
 
-    /** The span of one physical attempt; {@link #end} is called exactly once. */
+    /**
+     * The span of one physical attempt. {@link #stop} is called exactly once, when the attempt is over,
+     * then {@link #end(Outcome, boolean)} exactly once, when the engine knows whether the call goes on: at
+     * once when it stops, or only when the next attempt starts, so that a call that stops during the wait
+     * before a retry (interrupted, cancelled) still puts its outcome on its last attempt's span.
+     */
     interface AttemptTrace {
         String traceparent();
 
         String tracestate();
 
         /**
-         * @param status     the response status, or {@code -1} when none came
-         * @param error      what the client threw, or {@code null}
-         * @param failure    how the attempt failed, or {@code null} when it did not
+         * Records how the attempt ended; the span's end time is taken now.
+         *
+         * @param status  the response status, or {@code -1} when none came
+         * @param error   what the client threw, or {@code null}
+         * @param failure how the attempt failed, or {@code null} when it did not
+         */
+        void stop(int status, Throwable error, FailureKind failure);
+
+        /**
+         * Ends the span at the time {@link #stop} took.
+         *
          * @param outcome    why the call stopped, or {@code null} when another attempt follows
          * @param wouldRetry observe mode only: the engine would have retried
          */
-        void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry);
+        void end(Outcome outcome, boolean wouldRetry);
+
+        /** {@link #stop} and {@link #end(Outcome, boolean)} at once. */
+        default void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {
+            stop(status, error, failure);
+            end(outcome, wouldRetry);
+        }
 
         /** Observe mode: the breaker or the limit would have rejected this attempt. Before {@link #end}. */
         default void wouldReject() {}
@@ -73,7 +93,10 @@ public interface CallObserver {
             }
 
             @Override
-            public void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {}
+            public void stop(int status, Throwable error, FailureKind failure) {}
+
+            @Override
+            public void end(Outcome outcome, boolean wouldRetry) {}
         };
         private final CallTrace call = (number, connect, read) -> attempt;
 

@@ -182,6 +182,21 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * Gives back a permit whose attempt says nothing of the dependency (the application cancelled it, its
+     * thread was interrupted, the agent failed): a probe's turn goes to the next call, nothing is counted.
+     */
+    public void giveBack(int permit) {
+        if (permit != PROBE) {
+            return;
+        }
+        synchronized (this) {
+            if (state == State.HALF_OPEN) {
+                probeInFlight = false;
+            }
+        }
+    }
+
     /** Milliseconds until the next probe may go through: 0 when closed or half-open. */
     public long millisUntilProbe(long now) {
         if (state != State.OPEN) {

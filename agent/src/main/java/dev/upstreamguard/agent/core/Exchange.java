@@ -47,4 +47,36 @@ public interface Exchange<R> {
     default boolean failedWhileConnecting(Throwable error) {
         return false;
     }
+
+    /**
+     * True when the request may have reached the server within this attempt although {@code error} is a
+     * connect failure: the original request's connection was established, or a response already came
+     * (a followed redirect, an authentication challenge), so the failure belongs to a later hop. "Never
+     * sent" then no longer holds and the method rule decides.
+     */
+    default boolean mayHaveBeenSent(Throwable error) {
+        return false;
+    }
+
+    /**
+     * True when {@code error} came from the application's own code running inside the attempt (its
+     * request body failing to produce its bytes), not from the connection: no upstream failure, never
+     * retried.
+     */
+    default boolean applicationFailure(Throwable error) {
+        return false;
+    }
+
+    /**
+     * True once the application has cancelled the call the client's own way (a cancel, a disconnect from
+     * another thread, the client's own call timeout): no further attempt starts.
+     */
+    default boolean cancelled() {
+        return false;
+    }
+
+    /** True when the cancellation was the client's own call timeout: the attempt then failed by a timeout. */
+    default boolean cancelledByTimeout() {
+        return false;
+    }
 }

@@ -12,7 +12,11 @@ public enum Outcome {
     /** Rejected without being sent (or retries ended) because the dependency's breaker is open. */
     CIRCUIT_OPEN("circuit-open"),
     /** Rejected without being sent because the dependency's concurrency limit is reached. */
-    CONCURRENCY_LIMIT("concurrency-limit");
+    CONCURRENCY_LIMIT("concurrency-limit"),
+    /** The application cancelled the call (or its own call timeout did): no further attempt. */
+    CANCELLED("cancelled"),
+    /** The calling thread was interrupted (during an attempt or the wait before a retry). */
+    INTERRUPTED("interrupted");
 
     private final String label;
 

@@ -62,9 +62,14 @@ public final class RequestRecording implements CallObserver {
         }
 
         @Override
-        public void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {
+        public void stop(int status, Throwable error, FailureKind failure) {
             lastError = error;
-            current.end(status, error, failure, outcome, wouldRetry);
+            current.stop(status, error, failure);
+        }
+
+        @Override
+        public void end(Outcome outcome, boolean wouldRetry) {
+            current.end(outcome, wouldRetry);
         }
 
         @Override

@@ -102,7 +102,9 @@ public final class AgentInstaller {
                 .type(named("jdk.internal.net.http.MultiExchange"))
                 .transform(advice(agentLoader)
                         .advice(named("retryOnFailure").and(returns(boolean.class)),
-                                HttpClientAdvice.NoInternalRetry.class.getName()))
+                                HttpClientAdvice.NoInternalRetry.class.getName())
+                        .advice(named("responseFilters").and(takesArguments(1)),
+                                HttpClientAdvice.FollowUp.class.getName()))
                 .type(named("sun.net.www.protocol.http.Handler").or(named("sun.net.www.protocol.https.Handler")))
                 .transform(advice(agentLoader)
                         .advice(named("openConnection").and(takesArguments(1).or(takesArguments(2))),

@@ -14,6 +14,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +44,7 @@ public final class SpanCallObserver implements CallObserver {
 
     private final Tracer tracer;
     private final Supplier<Context> parents;
+    private final io.opentelemetry.sdk.common.Clock clock = io.opentelemetry.sdk.common.Clock.getDefault();
 
     /**
      * @param parents gives the parent context of a call on the calling thread (the current context,
@@ -116,12 +118,16 @@ public final class SpanCallObserver implements CallObserver {
             if (breakerState != null) {
                 builder.setAttribute(BREAKER_STATE, breakerState.label());
             }
+            // the span's start and end are both taken here, so that an end set later stays after the start
+            long startNanoTime = System.nanoTime();
+            long startEpochNanos = clock.now();
+            builder.setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS);
             Span span = builder.startSpan();
             if (!parentIsSpan) {
                 parent = parent.with(span);
                 parentIsSpan = true;
             }
-            return new SpanAttemptTrace(span);
+            return new SpanAttemptTrace(span, startEpochNanos, startNanoTime);
         }
     }
 
@@ -143,9 +149,15 @@ public final class SpanCallObserver implements CallObserver {
 
     private static final class SpanAttemptTrace implements AttemptTrace {
         private final Span span;
+        /** When the span started, on the epoch clock and on the monotonic one; its end is measured from them. */
+        private final long startEpochNanos;
+        private final long startNanoTime;
+        private long endEpochNanos;
 
-        SpanAttemptTrace(Span span) {
+        SpanAttemptTrace(Span span, long startEpochNanos, long startNanoTime) {
             this.span = span;
+            this.startEpochNanos = startEpochNanos;
+            this.startNanoTime = startNanoTime;
         }
 
         @Override
@@ -168,7 +180,8 @@ public final class SpanCallObserver implements CallObserver {
         }
 
         @Override
-        public void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {
+        public void stop(int status, Throwable error, FailureKind failure) {
+            endEpochNanos = startEpochNanos + (System.nanoTime() - startNanoTime);
             if (status >= 0) {
                 span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
             }
@@ -180,13 +193,18 @@ public final class SpanCallObserver implements CallObserver {
             if (failure != null) {
                 span.setAttribute(FAILURE, failure.label());
             }
+        }
+
+        @Override
+        public void end(Outcome outcome, boolean wouldRetry) {
             if (outcome != null) {
                 span.setAttribute(OUTCOME, outcome.label());
             }
             if (wouldRetry) {
                 span.setAttribute(WOULD_RETRY, true);
             }
-            span.end();
+            // the attempt ended when it stopped, not after the wait that may have followed
+            span.end(endEpochNanos, TimeUnit.NANOSECONDS);
         }
 
         private static String errorType(int status, Throwable error, FailureKind failure) {

@@ -34,6 +34,11 @@ class CallGuardAsyncTest {
     private final ScriptedExchange exchange = new ScriptedExchange(clock);
     private final RecordingObserver observer = new RecordingObserver();
 
+    @org.junit.jupiter.api.AfterEach
+    void everyCallEndedExactlyOnce() {
+        observer.assertEveryCallEndedOnce();
+    }
+
     private CallGuard guard(GuardPolicy policy) {
         return guard(policy, true);
     }
@@ -212,5 +217,62 @@ class CallGuardAsyncTest {
 
         assertThat(result).isCompletedWithValue(unavailable);
         assertThat(exchange.attempts).containsExactly(Attempt.UNGUARDED);
+    }
+
+    // ---- issue 12, items 6 and 9: a cancelled future ends the call as cancelled, once ----
+
+    @Test
+    void cancellingDuringTheBackoffEndsTheCallAsCancelledAtOnce() {
+        exchange.then(response(503), response(200));
+
+        CompletableFuture<FakeResponse> result = guard(POLICY).executeAsync(request("GET"), exchange);
+        result.cancel(true);
+
+        // before the scheduled retry runs: the call has ended, its last span carries the outcome
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
+        assertThat(observer.ended().failure).isEqualTo(FailureKind.STATUS);
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.CANCELLED);
+        sleeper.runAllScheduled();
+        assertThat(exchange.attempts).hasSize(1);
+    }
+
+    @Test
+    void cancellingDuringAnAttemptIsNoUpstreamFailureAndSpendsNoBudget() {
+        GuardPolicy policy = POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
+        exchange.asyncLeavesPending();
+
+        CompletableFuture<FakeResponse> result = guard(policy).executeAsync(request("GET"), exchange);
+        result.cancel(true);
+
+        assertThat(observer.attempt(1).failure).isNull();
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.CANCELLED);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
+        assertThat(observer.ended().failure).isNull();
+        assertThat(sleeper.pendingTasks()).isZero();
+        assertThat(observer.dependencies.get(0).budget().tryAcquireRetry(clock.nanoTime())).isTrue();
+    }
+
+    @Test
+    void anAttemptFailingAfterTheApplicationCompletedTheFutureItselfEndsTheCallOnce() {
+        exchange.asyncLeavesPending();
+
+        CompletableFuture<FakeResponse> result = guard(POLICY).executeAsync(request("GET"), exchange);
+        result.complete(response(200)); // the application's own doing: CompletableFuture is writable
+        exchange.pendingFutures.get(0).completeExceptionally(new ConnectException("refused"));
+
+        assertThat(exchange.pendingFutures.get(0)).isCompletedExceptionally();
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
+    }
+
+    @Test
+    void aCompletedCallIsNotEndedAgainByTheApplicationsLaterCancel() {
+        exchange.then(response(200));
+
+        CompletableFuture<FakeResponse> result = guard(POLICY).executeAsync(request("GET"), exchange);
+        result.cancel(true);
+
+        assertThat(result.join().status).isEqualTo(200);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.SUCCESS);
     }
 }

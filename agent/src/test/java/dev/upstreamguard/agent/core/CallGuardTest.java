@@ -44,6 +44,11 @@ class CallGuardTest {
         Thread.interrupted(); // never leak an interrupt into the next test
     }
 
+    @AfterEach
+    void everyCallEndedExactlyOnce() {
+        observer.assertEveryCallEndedOnce();
+    }
+
     private CallGuard guard(GuardPolicy policy) {
         return guard(policy, true, randoms(0.5));
     }
@@ -614,5 +619,204 @@ class CallGuardTest {
         assertThat(observer.calls).hasSize(1);
         assertThat(observer.dependencies.get(0).name()).isEqualTo("inventory.internal:8080");
         assertThat(observer.dependencies.get(0).named()).isFalse();
+    }
+
+    // ---- issue 12, item 9: one end on every path ----
+
+    @Test
+    void anInterruptedBackoffEndsTheCallAsInterruptedOnTheLastSpan() throws Throwable {
+        exchange.then(response(503));
+        sleeper.interruptOnSleep(1);
+
+        guard(POLICY).execute(get(), exchange);
+
+        assertThat(observer.attempt(1).failure).isEqualTo(FailureKind.STATUS);
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.INTERRUPTED);
+        EngineFakes.RecordedEnd end = observer.ended();
+        assertThat(end.outcome).isEqualTo(Outcome.INTERRUPTED);
+        assertThat(end.failure).isEqualTo(FailureKind.STATUS);
+        assertThat(end.attempts).isEqualTo(1);
+        assertThat(end.status).isEqualTo(503);
+    }
+
+    @Test
+    void anAttemptInterruptedInsideTheClientIsNoUpstreamFailure() {
+        InterruptedException interrupted = new InterruptedException();
+        exchange.then(interrupted);
+
+        Throwable thrown = catchThrowable(() -> guard(POLICY).execute(get(), exchange));
+
+        assertThat(thrown).isSameAs(interrupted);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.attempt(1).failure).isNull();
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.INTERRUPTED);
+        assertThat(observer.ended().failure).isNull();
+    }
+
+    @Test
+    void anInternalErrorStartingARetryStillEndsTheCallAndItsLastSpan() throws Throwable {
+        FakeResponse unavailable = response(503);
+        exchange.then(unavailable);
+        CallGuard guard = guard(POLICY);
+        // the second reading of the application's settings (for the retry) fails, as an adapter bug would
+        exchange.onAttemptEnd(() -> exchange.appSettingsThrow(new IllegalStateException("adapter bug")));
+
+        FakeResponse result = guard.execute(get(), exchange);
+
+        assertThat(result).isSameAs(unavailable);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.EXHAUSTED);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.EXHAUSTED);
+    }
+
+    @Test
+    void anUnguardedCallIsStillReportedAsEnded() throws Throwable {
+        exchange.appSettingsThrow(new IllegalStateException("adapter bug")).then(response(200));
+
+        guard(POLICY).execute(get(), exchange);
+
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.SUCCESS);
+    }
+
+    // ---- issue 12, item 6: cancellation is not an upstream failure ----
+
+    @Test
+    void aCallCancelledDuringAnAttemptIsNotRetriedAndSpendsNoBudget() {
+        // a budget of exactly one retry: were the cancellation taken for a reset, the retry would spend it
+        GuardPolicy policy = POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
+        CallGuard guard = guard(policy);
+        IOException canceled = new IOException("Canceled");
+        exchange.then(canceled).onAttemptEnd(() -> exchange.cancel(false));
+
+        Throwable thrown = catchThrowable(() -> guard.execute(get(), exchange));
+
+        assertThat(thrown).isSameAs(canceled);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(sleeper.sleeps).isEmpty();
+        assertThat(observer.attempt(1).failure).isNull();
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.CANCELLED);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
+        assertThat(observer.ended().failure).isNull();
+        assertThat(observer.dependencies.get(0).budget().tryAcquireRetry(clock.nanoTime())).isTrue();
+    }
+
+    @Test
+    void theClientsOwnCallTimeoutIsATimeoutThatEndsTheCall() {
+        exchange.then(new java.net.SocketException("Socket closed")).onAttemptEnd(() -> exchange.cancel(true));
+
+        catchThrowable(() -> guard(POLICY).execute(get(), exchange));
+
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.attempt(1).failure).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(observer.ended().failure).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
+    }
+
+    @Test
+    void aCallCancelledDuringTheBackoffStartsNoFurtherAttempt() throws Throwable {
+        FakeResponse unavailable = response(503);
+        exchange.then(unavailable, response(200));
+        CallGuard guard = guard(POLICY);
+        sleeper.onSleep(() -> exchange.cancel(false)); // the application cancels while the retry waits
+
+        FakeResponse result = guard.execute(get(), exchange);
+
+        assertThat(result).isSameAs(unavailable);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.CANCELLED);
+        assertThat(observer.ended().failure).isEqualTo(FailureKind.STATUS);
+    }
+
+    // ---- issue 12, item 7: the application's own failures ----
+
+    @Test
+    void theApplicationsOwnIOExceptionIsNotRetriedNorAnUpstreamFailure() {
+        java.io.FileNotFoundException missing = new java.io.FileNotFoundException("/data/upload.bin");
+        exchange.then(missing).applicationsOwn(missing);
+
+        Throwable thrown = catchThrowable(() -> guard(POLICY).execute(get(), exchange));
+
+        assertThat(thrown).isSameAs(missing);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.attempt(1).failure).isNull();
+        assertThat(observer.ended().failure).isNull();
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.NOT_RETRYABLE);
+    }
+
+    // ---- issue 12, item 1: "never sent" is about the original request only ----
+
+    @Test
+    void aPostWhoseFollowedRedirectCouldNotConnectIsNotSentAgain() {
+        ConnectException redirectTargetRefused = new ConnectException("Connection refused");
+        exchange.then(redirectTargetRefused).sentBefore(redirectTargetRefused);
+
+        Throwable thrown = catchThrowable(() -> guard(POLICY).execute(post(), exchange));
+
+        assertThat(thrown).isSameAs(redirectTargetRefused);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.attempt(1).failure).isEqualTo(FailureKind.CONNECT_FAILURE);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.NON_IDEMPOTENT);
+    }
+
+    @Test
+    void aGetWhoseFollowedRedirectCouldNotConnectIsStillRetried() throws Throwable {
+        ConnectException redirectTargetRefused = new ConnectException("Connection refused");
+        FakeResponse ok = response(200);
+        exchange.then(redirectTargetRefused, ok).sentBefore(redirectTargetRefused);
+
+        assertThat(guard(POLICY).execute(get(), exchange)).isSameAs(ok);
+    }
+
+    // ---- issue 12, item 5: timeout.call is an overall bound ----
+
+    @Test
+    void theConnectTimeoutShrinksToTheCallsTimeLeft() throws Throwable {
+        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).connectTimeoutMillis(500)
+                .readTimeoutMillis(400).maxAttempts(10).build();
+        exchange.eachAttemptTakes(400).statuses(503, 503, 503);
+
+        guard(policy, true, randoms(0.0)).execute(get(), exchange);
+
+        // attempts start at 0, 400 and 800 ms of a 1 s call
+        assertThat(exchange.attempts).extracting(Attempt::connectTimeoutMillis).containsExactly(500L, 500L, 200L);
+        assertThat(exchange.attempts).extracting(Attempt::callTimeLeftMillis).containsExactly(1_000L, 600L, 200L);
+        assertThat(observer.attempts).extracting(a -> a.connectTimeoutMillis).containsExactly(500L, 500L, 200L);
+    }
+
+    @Test
+    void noRetryStartsWithLessThanTheMinimumLeft() throws Throwable {
+        // 950 ms of a 1 s call are gone after the first attempt: 50 ms left, under the 100 ms minimum
+        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(10).build();
+        FakeResponse unavailable = response(503);
+        exchange.eachAttemptTakes(950).then(unavailable);
+
+        FakeResponse result = guard(policy, true, randoms(0.0)).execute(get(), exchange);
+
+        assertThat(result).isSameAs(unavailable);
+        assertThat(exchange.attempts).hasSize(1);
+        assertThat(observer.ended().outcome).isEqualTo(Outcome.EXHAUSTED);
+    }
+
+    @Test
+    void aRetryStartsWhenExactlyTheMinimumIsLeftAfterItsWait() throws Throwable {
+        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(2).build();
+        exchange.eachAttemptTakes(900).statuses(503, 200);
+
+        FakeResponse result = guard(policy, true, randoms(0.0)).execute(get(), exchange);
+
+        assertThat(result.status).isEqualTo(200);
+        assertThat(exchange.attempts.get(1).callTimeLeftMillis()).isEqualTo(CallGuard.MIN_ATTEMPT_MILLIS);
+    }
+
+    @Test
+    void theMinimumIsTheReadTimeoutWhenThatIsShorter() throws Throwable {
+        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).readTimeoutMillis(30).maxAttempts(2)
+                .build();
+        exchange.eachAttemptTakes(960).statuses(503, 200);
+
+        FakeResponse result = guard(policy, true, randoms(0.0)).execute(get(), exchange);
+
+        assertThat(result.status).isEqualTo(200);
+        assertThat(exchange.attempts.get(1).readTimeoutMillis()).isEqualTo(30L);
     }
 }

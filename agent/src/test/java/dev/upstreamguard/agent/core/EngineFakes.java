@@ -74,6 +74,7 @@ final class EngineFakes {
         private final Deque<Runnable> scheduled = new ArrayDeque<>();
         private final Deque<Long> pendingDelays = new ArrayDeque<>();
         private int interruptOnSleep = -1;
+        private Runnable onSleep;
 
         FakeSleeper(FakeClock clock) {
             this.clock = clock;
@@ -84,9 +85,17 @@ final class EngineFakes {
             interruptOnSleep = n;
         }
 
+        /** Runs {@code action} during every blocking sleep, as another thread would while the caller waits. */
+        void onSleep(Runnable action) {
+            onSleep = action;
+        }
+
         @Override
         public void sleep(long millis) throws InterruptedException {
             sleeps.add(millis);
+            if (onSleep != null) {
+                onSleep.run();
+            }
             if (sleeps.size() == interruptOnSleep) {
                 throw new InterruptedException("fake interrupt");
             }
@@ -156,6 +165,12 @@ final class EngineFakes {
         private final List<Throwable> connectPhaseErrors = new ArrayList<>();
         private int appRetries = -1;
         private long appRetryWaitMillis;
+        private final List<Throwable> sentErrors = new ArrayList<>();
+        private final List<Throwable> applicationErrors = new ArrayList<>();
+        private boolean cancelled;
+        private boolean cancelledByTimeout;
+        /** Runs as an attempt ends, before the engine looks at it (to cancel the call meanwhile). */
+        private Runnable onAttemptEnd;
 
         ScriptedExchange(FakeClock clock) {
             this.clock = clock;
@@ -207,6 +222,30 @@ final class EngineFakes {
             return this;
         }
 
+        /** The adapter reports that the request may have been sent before this error (a followed redirect). */
+        ScriptedExchange sentBefore(Throwable error) {
+            sentErrors.add(error);
+            return this;
+        }
+
+        /** The adapter reports this error as the application's own (its request body failed). */
+        ScriptedExchange applicationsOwn(Throwable error) {
+            applicationErrors.add(error);
+            return this;
+        }
+
+        /** From now on the application has cancelled the call; {@code byTimeout}: by its own call timeout. */
+        void cancel(boolean byTimeout) {
+            cancelled = true;
+            cancelledByTimeout = byTimeout;
+        }
+
+        /** Runs {@code action} at the end of every sync attempt, after it produced its result. */
+        ScriptedExchange onAttemptEnd(Runnable action) {
+            onAttemptEnd = action;
+            return this;
+        }
+
         /** attemptAsync returns futures the test completes itself (see {@link #pendingFutures}). */
         ScriptedExchange asyncLeavesPending() {
             asyncLeavesPending = true;
@@ -234,6 +273,9 @@ final class EngineFakes {
             attempts.add(attempt);
             clock.advanceMillis(attemptMillis);
             Object step = nextStep();
+            if (onAttemptEnd != null) {
+                onAttemptEnd.run();
+            }
             if (step instanceof Throwable) {
                 throw (Throwable) step;
             }
@@ -287,6 +329,26 @@ final class EngineFakes {
         public long appRetryDelayMillis(FakeResponse response, Throwable error, int attempt) {
             return attempt <= appRetries ? appRetryWaitMillis : -1;
         }
+
+        @Override
+        public boolean mayHaveBeenSent(Throwable error) {
+            return sentErrors.contains(error);
+        }
+
+        @Override
+        public boolean applicationFailure(Throwable error) {
+            return applicationErrors.contains(error);
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public boolean cancelledByTimeout() {
+            return cancelledByTimeout;
+        }
     }
 
     /** What the engine told the observer about one attempt. */
@@ -294,6 +356,7 @@ final class EngineFakes {
         final int number;
         final long connectTimeoutMillis;
         final long readTimeoutMillis;
+        int stops;
         int ends;
         int status;
         Throwable error;
@@ -313,19 +376,95 @@ final class EngineFakes {
         }
     }
 
-    /** Records each call and attempt; hands out a distinct traceparent per attempt. */
+    /** What the engine told the observer when a call ended. */
+    static final class RecordedEnd {
+        final FailureKind failure;
+        final Outcome outcome;
+        final int attempts;
+        final int status;
+
+        RecordedEnd(FailureKind failure, Outcome outcome, int attempts, int status) {
+            this.failure = failure;
+            this.outcome = outcome;
+            this.attempts = attempts;
+            this.status = status;
+        }
+
+        @Override
+        public String toString() {
+            return "callEnded{" + failure + ", " + outcome + ", " + attempts + ", " + status + "}";
+        }
+    }
+
+    /**
+     * Records each call and attempt; hands out a distinct traceparent per attempt. Records every
+     * {@code callEnded}, and {@link #assertEveryCallEndedOnce} checks the engine's promise that each
+     * started call ends exactly once, after its last span.
+     */
     static final class RecordingObserver implements CallObserver {
         final List<CallRequest> calls = new ArrayList<>();
         final List<Dependency> dependencies = new ArrayList<>();
         final List<RecordedAttempt> attempts = new ArrayList<>();
+        /** Per call, in the order the calls started: every callEnded it got. */
+        final List<List<RecordedEnd>> ends = new ArrayList<>();
 
         @Override
         public CallTrace startCall(CallRequest request, Dependency dependency) {
             calls.add(request);
             dependencies.add(dependency);
-            return (number, connect, read) -> {
-                RecordedAttempt recorded = new RecordedAttempt(number, connect, read);
-                attempts.add(recorded);
+            List<RecordedEnd> callEnds = new ArrayList<>();
+            ends.add(callEnds);
+            List<RecordedAttempt> callAttempts = new ArrayList<>();
+            return new CallTrace() {
+                @Override
+                public AttemptTrace startAttempt(int number, long connect, long read) {
+                    if (!callEnds.isEmpty()) {
+                        throw new AssertionError("an attempt started after its call ended");
+                    }
+                    RecordedAttempt recorded = new RecordedAttempt(number, connect, read);
+                    attempts.add(recorded);
+                    callAttempts.add(recorded);
+                    return trace(recorded, number);
+                }
+
+                @Override
+                public void callEnded(FailureKind failure, Outcome outcome, int count, int status) {
+                    for (RecordedAttempt a : callAttempts) {
+                        if (a.ends != 1) {
+                            throw new AssertionError("callEnded before attempt " + a.number + " ended");
+                        }
+                    }
+                    callEnds.add(new RecordedEnd(failure, outcome, count, status));
+                }
+            };
+        }
+
+        /** The only callEnded of the only (or last) call. */
+        RecordedEnd ended() {
+            List<RecordedEnd> last = ends.get(ends.size() - 1);
+            if (last.size() != 1) {
+                throw new AssertionError("callEnded " + last.size() + " times: " + last);
+            }
+            return last.get(0);
+        }
+
+        /** Every call started ended exactly once, and every attempt's span was stopped and ended once. */
+        void assertEveryCallEndedOnce() {
+            for (int i = 0; i < ends.size(); i++) {
+                if (ends.get(i).size() != 1) {
+                    throw new AssertionError("call " + (i + 1) + " ended " + ends.get(i).size() + " times: "
+                            + ends.get(i));
+                }
+            }
+            for (RecordedAttempt a : attempts) {
+                if (a.ends != 1 || a.stops != 1) {
+                    throw new AssertionError("attempt " + a.number + " stopped " + a.stops + " and ended "
+                            + a.ends + " times");
+                }
+            }
+        }
+
+        private AttemptTrace trace(RecordedAttempt recorded, int number) {
                 return new AttemptTrace() {
                     @Override
                     public String traceparent() {
@@ -343,17 +482,23 @@ final class EngineFakes {
                     }
 
                     @Override
-                    public void end(int status, Throwable error, FailureKind failure, Outcome outcome,
-                                    boolean wouldRetry) {
-                        recorded.ends++;
+                    public void stop(int status, Throwable error, FailureKind failure) {
+                        recorded.stops++;
                         recorded.status = status;
                         recorded.error = error;
                         recorded.failure = failure;
+                    }
+
+                    @Override
+                    public void end(Outcome outcome, boolean wouldRetry) {
+                        if (recorded.stops != 1) {
+                            throw new AssertionError("attempt " + number + " ended before it stopped");
+                        }
+                        recorded.ends++;
                         recorded.outcome = outcome;
                         recorded.wouldRetry = wouldRetry;
                     }
                 };
-            };
         }
 
         RecordedAttempt attempt(int number) {

@@ -3,8 +3,13 @@ package dev.upstreamguard.agent.instrumentation.apache4;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.ResponseDrain;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.HttpEntityEnclosingRequest;
 import org.apache.http.HttpException;
 import org.apache.http.client.HttpRequestRetryHandler;
 import org.apache.http.client.ServiceUnavailableRetryStrategy;
@@ -15,7 +20,7 @@ import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.conn.routing.HttpRoute;
 import org.apache.http.impl.execchain.ClientExecChain;
-import org.apache.http.util.EntityUtils;
+import org.apache.http.entity.HttpEntityWrapper;
 
 /**
  * The attempts of one Apache 4 call, on the same request wrapper with its original headers put back
@@ -32,6 +37,8 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     private final Header[] originalHeaders;
     private final RequestConfig config;
     private final GuardedExecChain.AppRetries appRetries;
+    /** What the application's own request entity threw in the current attempt, or null. */
+    private IOException bodyFailure;
 
     Apache4Exchange(ClientExecChain next, HttpRoute route, HttpRequestWrapper request, HttpClientContext context,
                     HttpExecutionAware execAware, GuardedExecChain.AppRetries appRetries) {
@@ -65,17 +72,35 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
                 request.setHeader("tracestate", attempt.tracestate());
             }
         }
-        if (!attempt.enforce()) {
-            return next.execute(route, request, context, execAware);
+        bodyFailure = null;
+        HttpEntity entity = null;
+        if (request instanceof HttpEntityEnclosingRequest) {
+            entity = ((HttpEntityEnclosingRequest) request).getEntity();
+            if (entity != null) {
+                ((HttpEntityEnclosingRequest) request).setEntity(new WatchedEntity(entity));
+            }
         }
-        context.setRequestConfig(RequestConfig.copy(config)
-                .setConnectTimeout(toInt(attempt.connectTimeoutMillis()))
-                .setSocketTimeout(toInt(attempt.readTimeoutMillis()))
-                .build());
         try {
-            return next.execute(route, request, context, execAware);
+            if (!attempt.enforce()) {
+                return next.execute(route, request, context, execAware);
+            }
+            // the wait for a pooled connection is part of the call (4.x waits forever by default)
+            int poolWait = config.getConnectionRequestTimeout();
+            context.setRequestConfig(RequestConfig.copy(config)
+                    .setConnectTimeout(toInt(attempt.connectTimeoutMillis()))
+                    .setSocketTimeout(toInt(attempt.readTimeoutMillis()))
+                    .setConnectionRequestTimeout(toInt(poolWait <= 0 ? attempt.callTimeLeftMillis()
+                            : Math.min(poolWait, attempt.callTimeLeftMillis())))
+                    .build());
+            try {
+                return next.execute(route, request, context, execAware);
+            } finally {
+                context.setRequestConfig(config); // an application may reuse its context for other calls
+            }
         } finally {
-            context.setRequestConfig(config); // an application may reuse its context for other calls
+            if (entity != null) {
+                ((HttpEntityEnclosingRequest) request).setEntity(entity);
+            }
         }
     }
 
@@ -105,6 +130,16 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     }
 
     @Override
+    public boolean applicationFailure(Throwable error) {
+        return error != null && error == bodyFailure;
+    }
+
+    @Override
+    public boolean cancelled() {
+        return execAware != null && execAware.isAborted(); // the request's abort()
+    }
+
+    @Override
     public int status(CloseableHttpResponse response) {
         return response.getStatusLine().getStatusCode();
     }
@@ -117,15 +152,93 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
 
     @Override
     public void discard(CloseableHttpResponse response) {
+        HttpEntity entity = response.getEntity();
         try {
-            EntityUtils.consume(response.getEntity()); // read to the end: the connection goes back to the pool
-        } catch (IOException ignored) {
+            // read to the end within bounds: the connection goes back to the pool; else closing drops it
+            ResponseDrain.drain(entity == null ? null : entity.getContent(), () -> closeQuietly(response));
+        } catch (IOException | RuntimeException ignored) {
             // closing below drops the connection instead
         }
+        closeQuietly(response);
+    }
+
+    private static void closeQuietly(CloseableHttpResponse response) {
         try {
             response.close();
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // nothing the application could act on
+        }
+    }
+
+    /**
+     * The application's request entity, telling its own failures (a file gone, a serializer error) from
+     * the connection's: what the socket side throws passes through a stream that remembers it.
+     */
+    private final class WatchedEntity extends HttpEntityWrapper {
+        WatchedEntity(HttpEntity entity) {
+            super(entity);
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            WatchedStream watched = new WatchedStream(out);
+            try {
+                super.writeTo(watched);
+            } catch (IOException e) {
+                if (e != watched.failure) {
+                    bodyFailure = e;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Remembers what the connection's stream threw. */
+    private static final class WatchedStream extends FilterOutputStream {
+        IOException failure;
+
+        WatchedStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
         }
     }
 

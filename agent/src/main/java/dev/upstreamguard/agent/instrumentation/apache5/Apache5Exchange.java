@@ -3,16 +3,21 @@ package dev.upstreamguard.agent.instrumentation.apache5;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.ResponseDrain;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
+import java.io.OutputStream;
+import org.apache.hc.client5.http.protocol.RedirectLocations;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -34,6 +39,8 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     private final HttpClientContext context;
     private final RequestConfig config;
     private final HttpRequestRetryStrategy appRetries;
+    /** What the application's own request entity threw in the current attempt, or null. */
+    private IOException bodyFailure;
 
     Apache5Exchange(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
                     HttpRequestRetryStrategy appRetries) {
@@ -69,12 +76,21 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
                 copy.setHeader("tracestate", attempt.tracestate());
             }
         }
+        bodyFailure = null;
+        HttpEntity entity = copy.getEntity();
+        if (entity != null) {
+            copy.setEntity(new WatchedEntity(entity));
+        }
         if (!attempt.enforce()) {
             return chain.proceed(copy, scope);
         }
+        // the wait for a pooled connection is part of the call: never longer than its time left
+        long poolWait = millis(config.getConnectionRequestTimeout());
         context.setRequestConfig(RequestConfig.copy(config)
                 .setConnectTimeout(Timeout.ofMilliseconds(attempt.connectTimeoutMillis()))
                 .setResponseTimeout(Timeout.ofMilliseconds(attempt.readTimeoutMillis()))
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(poolWait <= 0 ? attempt.callTimeLeftMillis()
+                        : Math.min(poolWait, attempt.callTimeLeftMillis())))
                 .build());
         try {
             return chain.proceed(copy, scope);
@@ -115,6 +131,24 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     }
 
     @Override
+    public boolean mayHaveBeenSent(Throwable error) {
+        // the redirect handler below us clears its list as each attempt starts, and adds each hop it follows
+        RedirectLocations followed = context.getRedirectLocations();
+        return followed != null && followed.size() > 0;
+    }
+
+    @Override
+    public boolean applicationFailure(Throwable error) {
+        return error != null && error == bodyFailure;
+    }
+
+    @Override
+    public boolean cancelled() {
+        // the request's cancel() aborts the execution it runs in
+        return scope.execRuntime != null && scope.execRuntime.isExecutionAborted();
+    }
+
+    @Override
     public int status(ClassicHttpResponse response) {
         return response.getCode();
     }
@@ -127,15 +161,104 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
 
     @Override
     public void discard(ClassicHttpResponse response) {
+        HttpEntity entity = response.getEntity();
+        boolean ended = true;
         try {
-            EntityUtils.consume(response.getEntity()); // read to the end: the connection goes back to the pool
-        } catch (IOException ignored) {
-            // closing below drops the connection instead
+            // read to the end within bounds: the connection goes back to the pool
+            ended = ResponseDrain.drain(entity == null ? null : entity.getContent(), this::dropConnection);
+        } catch (IOException | RuntimeException e) {
+            ended = false;
         }
+        if (!ended) {
+            dropConnection(); // closing would read the rest of the body first, however slowly it comes
+        }
+        closeQuietly(response);
+    }
+
+    /** Closes the connection of the attempt's response at once, without reading what is left of it. */
+    private void dropConnection() {
+        if (scope.execRuntime != null) {
+            scope.execRuntime.discardEndpoint();
+        }
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
         try {
             response.close();
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // nothing the application could act on
+        }
+    }
+
+    /**
+     * The application's request entity, telling its own failures (a file gone, a serializer error) from
+     * the connection's: what the socket side throws passes through a stream that remembers it.
+     */
+    private final class WatchedEntity extends HttpEntityWrapper {
+        WatchedEntity(HttpEntity entity) {
+            super(entity);
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            WatchedStream watched = new WatchedStream(out);
+            try {
+                super.writeTo(watched);
+            } catch (IOException e) {
+                if (e != watched.failure) {
+                    bodyFailure = e;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Remembers what the connection's stream threw. */
+    private static final class WatchedStream extends FilterOutputStream {
+        IOException failure;
+
+        WatchedStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
         }
     }
 

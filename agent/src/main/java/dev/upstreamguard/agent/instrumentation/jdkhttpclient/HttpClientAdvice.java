@@ -116,6 +116,26 @@ public final class HttpClientAdvice {
         }
     }
 
+    /**
+     * {@code MultiExchange.responseFilters}: a non-null result is a follow-up request (a redirect, an
+     * authentication challenge): a response came, so the request may have been sent.
+     */
+    public static final class FollowUp {
+        private FollowUp() {}
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return Object next,
+                                @Advice.FieldValue(value = "userRequest", typing = Assigner.Typing.DYNAMIC)
+                                Object userRequest) {
+            if (next != null) {
+                HttpClientHooks hooks = Bridge.httpClient();
+                if (hooks != null) {
+                    hooks.followedUp(userRequest);
+                }
+            }
+        }
+    }
+
     /** {@code MultiExchange.retryOnFailure}: the JDK's own silent re-send would multiply ours. */
     public static final class NoInternalRetry {
         private NoInternalRetry() {}

@@ -151,6 +151,49 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         ResponseDeadline.handOver(future);
     }
 
+    /** The requests of attempts in flight that watch for follow-ups, by identity; usually none or a few. */
+    private final java.util.concurrent.ConcurrentHashMap<Identity, boolean[]> followUps =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Until {@link #unwatch}, a follow-up of {@code request} (by identity) sets {@code seen[0]}. */
+    void watch(HttpRequest request, boolean[] seen) {
+        followUps.put(new Identity(request), seen);
+    }
+
+    void unwatch(HttpRequest request) {
+        followUps.remove(new Identity(request));
+    }
+
+    @Override
+    public void followedUp(Object userRequest) {
+        if (followUps.isEmpty()) {
+            return;
+        }
+        boolean[] seen = followUps.get(new Identity(userRequest));
+        if (seen != null) {
+            seen[0] = true;
+        }
+    }
+
+    /** A key compared by identity: {@code HttpRequest} compares by value. */
+    private static final class Identity {
+        private final Object target;
+
+        Identity(Object target) {
+            this.target = target;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity && ((Identity) o).target == target;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(target);
+        }
+    }
+
     @Override
     public void byteArraysPublisher(Object publisher, boolean reIterable) {
         if (reIterable) {

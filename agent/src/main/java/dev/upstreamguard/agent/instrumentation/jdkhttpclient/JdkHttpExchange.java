@@ -30,6 +30,12 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     private final HttpRequest request;
     private final HttpResponse.BodyHandler<Object> handler;
     private final HttpResponse.PushPromiseHandler<Object> pushPromiseHandler;
+    /** The client follows responses up itself (redirects, authentication): watch for it per attempt. */
+    private final boolean followsUp;
+    /** Set when the current attempt's exchange followed a response up: its request may have been sent. */
+    private final boolean[] followedUp = new boolean[1];
+    /** The application's own body publisher, watched for its failures; null when the JDK's own. */
+    private final WatchedPublisher watchedBody;
 
     @SuppressWarnings("unchecked")
     JdkHttpExchange(JdkHttpClientHooks hooks, HttpClient client, HttpRequest request, Object handler,
@@ -39,6 +45,29 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         this.request = request;
         this.handler = (HttpResponse.BodyHandler<Object>) handler;
         this.pushPromiseHandler = (HttpResponse.PushPromiseHandler<Object>) pushPromiseHandler;
+        this.followsUp = client.followRedirects() != HttpClient.Redirect.NEVER || client.authenticator().isPresent();
+        HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
+        this.watchedBody = body != null && !JdkHttpClientHooks.replayable(body) ? new WatchedPublisher(body) : null;
+    }
+
+    @Override
+    public boolean mayHaveBeenSent(Throwable error) {
+        return followedUp[0];
+    }
+
+    @Override
+    public boolean applicationFailure(Throwable error) {
+        Throwable own = watchedBody == null ? null : watchedBody.failure;
+        if (own == null) {
+            return false;
+        }
+        Throwable t = error;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t == own || t == own.getCause()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -57,6 +86,7 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     public HttpResponse<Object> attempt(Attempt attempt) throws IOException, InterruptedException {
         ResponseDeadline deadline = deadlineFor(attempt, hooks.syncDeadlines());
         HttpRequest copy = requestFor(attempt, deadline == null);
+        watchFollowUps(copy);
         Bridge.beginPassThrough();
         HttpResponse.BodyHandler<Object> attemptHandler = handlerFor(attempt, deadline);
         if (deadline == null) {
@@ -64,6 +94,7 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
                 return client.send(copy, attemptHandler);
             } finally {
                 Bridge.endPassThrough();
+                unwatchFollowUps(copy);
             }
         }
         deadline.expectFutureOnThisThread();
@@ -82,6 +113,23 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         } finally {
             deadline.endOnThisThread();
             Bridge.endPassThrough();
+            unwatchFollowUps(copy);
+        }
+    }
+
+    private void watchFollowUps(HttpRequest copy) {
+        followedUp[0] = false;
+        if (watchedBody != null) {
+            watchedBody.failure = null;
+        }
+        if (followsUp) {
+            hooks.watch(copy, followedUp);
+        }
+    }
+
+    private void unwatchFollowUps(HttpRequest copy) {
+        if (followsUp) {
+            hooks.unwatch(copy);
         }
     }
 
@@ -91,12 +139,19 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         HttpRequest copy = requestFor(attempt, deadline == null);
         HttpResponse.BodyHandler<Object> watched = handlerFor(attempt, deadline);
         CompletableFuture<HttpResponse<Object>> jdkFuture;
+        watchFollowUps(copy);
         Bridge.beginPassThrough();
         try {
             jdkFuture = pushPromiseHandler == null ? client.sendAsync(copy, watched)
                     : client.sendAsync(copy, watched, pushPromiseHandler);
+        } catch (RuntimeException | Error e) {
+            unwatchFollowUps(copy);
+            throw e;
         } finally {
             Bridge.endPassThrough();
+        }
+        if (followsUp) {
+            jdkFuture.whenComplete((r, t) -> unwatchFollowUps(copy));
         }
         if (deadline == null) {
             return jdkFuture;
@@ -149,11 +204,12 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
      */
     private HttpRequest requestFor(Attempt attempt, boolean timeoutInRequest) {
         boolean setTimeout = attempt.enforce() && timeoutInRequest;
-        if (attempt.traceparent() == null && !setTimeout) {
+        // a follow-up is told apart by the attempt's own request object, and a watched body needs a copy
+        if (attempt.traceparent() == null && !setTimeout && !followsUp && watchedBody == null) {
             return request;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
-        HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
+        HttpRequest.BodyPublisher body = watchedBody != null ? watchedBody : request.bodyPublisher().orElse(null);
         String method = request.method();
         if (body == null && "GET".equals(method)) {
             b.GET();
@@ -186,6 +242,50 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
             request.timeout().ifPresent(b::timeout);
         }
         return b.build();
+    }
+
+    /**
+     * The application's own body publisher, remembering the failure it signals (its stream or serializer
+     * failing): that failure is the application's, not the upstream's.
+     */
+    private static final class WatchedPublisher implements HttpRequest.BodyPublisher {
+        private final HttpRequest.BodyPublisher body;
+        volatile Throwable failure;
+
+        WatchedPublisher(HttpRequest.BodyPublisher body) {
+            this.body = body;
+        }
+
+        @Override
+        public long contentLength() {
+            return body.contentLength();
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+            body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    subscriber.onSubscribe(subscription);
+                }
+
+                @Override
+                public void onNext(ByteBuffer item) {
+                    subscriber.onNext(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    failure = throwable;
+                    subscriber.onError(throwable);
+                }
+
+                @Override
+                public void onComplete() {
+                    subscriber.onComplete();
+                }
+            });
+        }
     }
 
     /** Reads nothing: cancelling the subscription releases the exchange. */

@@ -12,15 +12,36 @@ import okhttp3.Response;
  * changes such a header so that OkHttp does not re-send (a 503's is removed, a 408 gets
  * {@code Retry-After: 1}) and keeps the original aside; {@link #restore} puts it back before anyone else
  * (the engine, the application) reads the response. Enforce mode only. Thread-safe.
+ *
+ * <p>It also counts the network responses of the attempt running on this thread (see {@link #watch}):
+ * once one came (a redirect OkHttp follows), a later connect failure no longer proves the request was
+ * never sent.
  */
 final class RetryAfterZeroShield implements Interceptor {
 
     /** The original {@code Retry-After}, empty when there was none. */
     static final String HIDDEN = "X-Upstream-Guard-Retry-After";
 
+    /** The network responses of the attempt running on this thread; interceptors run on the call's thread. */
+    private static final ThreadLocal<int[]> RESPONSES = new ThreadLocal<>();
+
+    /** Starts counting this thread's network responses into {@code counter}; pair with {@link #unwatch}. */
+    static void watch(int[] counter) {
+        counter[0] = 0;
+        RESPONSES.set(counter);
+    }
+
+    static void unwatch() {
+        RESPONSES.remove();
+    }
+
     @Override
     public Response intercept(Chain chain) throws IOException {
         Response response = chain.proceed(chain.request());
+        int[] counter = RESPONSES.get();
+        if (counter != null) {
+            counter[0]++;
+        }
         int code = response.code();
         if (code != 503 && code != 408) {
             return response;

@@ -128,10 +128,7 @@ final class GuardedHttpURLConnection extends HttpURLConnection implements Guarde
 
     @Override
     public void disconnect() {
-        HttpURLConnection c = call.current();
-        if (c != null) {
-            c.disconnect();
-        }
+        call.disconnect();
     }
 
     /** The answering connection, or null when the call failed (the JDK's header getters return null then). */

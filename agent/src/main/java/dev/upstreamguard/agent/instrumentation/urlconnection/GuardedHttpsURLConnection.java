@@ -129,10 +129,7 @@ final class GuardedHttpsURLConnection extends HttpsURLConnection implements Guar
 
     @Override
     public void disconnect() {
-        HttpURLConnection c = call.current();
-        if (c != null) {
-            c.disconnect();
-        }
+        call.disconnect();
     }
 
     // ---- TLS details of the answering connection ----

@@ -5,6 +5,7 @@ import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.ResponseDrain;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,9 +35,6 @@ import javax.net.ssl.HttpsURLConnection;
  */
 final class UrlConnectionCall implements Exchange<HttpURLConnection> {
 
-    /** How much of a retried response's body is read so that its connection can be reused. */
-    private static final int DRAIN_LIMIT = 64 * 1024;
-
     private final GuardedConnection facade;
     private final URL url;
     private final Proxy proxy;
@@ -47,7 +45,10 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     private Map<String, List<String>> requestProperties;
     private boolean started;
     private boolean connectFailed;
-    private HttpURLConnection current;
+    /** Read by {@link #disconnect} from whichever thread the application calls it on. */
+    private volatile HttpURLConnection current;
+    /** Set once the application disconnected: no further attempt starts. */
+    private volatile boolean disconnected;
     private Throwable failure;
     private CallGuard.SingleAttempt<HttpURLConnection> streamingAttempt;
 
@@ -72,6 +73,18 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
 
     boolean started() {
         return started;
+    }
+
+    /**
+     * The application's {@code disconnect()}, possibly from another thread while the call runs: closes the
+     * attempt's connection, and the call ends as cancelled instead of retrying.
+     */
+    void disconnect() {
+        disconnected = true;
+        HttpURLConnection c = current;
+        if (c != null) {
+            c.disconnect();
+        }
     }
 
     /** Like the JDK's: buffered (and so replayable) by default, streamed in a streaming mode. */
@@ -142,6 +155,7 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     }
 
     private void begin() {
+        disconnected = false; // a disconnect before the call started cancels nothing
         requestProperties = facade.getRequestProperties();
         started = true;
         facade.markConnected();
@@ -238,6 +252,7 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
 
     @Override
     public HttpURLConnection attempt(Attempt attempt) throws IOException {
+        connectFailed = true; // until the connection is made, nothing was sent
         HttpURLConnection connection = prepare(attempt);
         current = connection;
         Bridge.beginPassThrough(); // lets the JDK's own re-send be suppressed on this thread
@@ -263,6 +278,17 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
     }
 
     @Override
+    public boolean mayHaveBeenSent(Throwable error) {
+        // the original connection was made: a connect failure now is a followed redirect's
+        return !connectFailed;
+    }
+
+    @Override
+    public boolean cancelled() {
+        return disconnected;
+    }
+
+    @Override
     public int status(HttpURLConnection response) {
         try {
             return response.getResponseCode();
@@ -283,7 +309,7 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
             if (in == null) {
                 in = response.getInputStream();
             }
-            if (drain(in)) {
+            if (ResponseDrain.drain(in, response::disconnect)) {
                 in.close(); // fully read: the connection goes back to the keep-alive cache
                 return;
             }
@@ -291,19 +317,6 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
             // fall through: drop the connection
         }
         response.disconnect();
-    }
-
-    private static boolean drain(InputStream in) throws IOException {
-        byte[] buffer = new byte[8192];
-        int total = 0;
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            total += n;
-            if (total > DRAIN_LIMIT) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A fresh JDK connection carrying the application's settings and this attempt's. */
