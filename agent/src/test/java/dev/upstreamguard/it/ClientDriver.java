@@ -106,13 +106,4 @@ interface ClientDriver {
     default int connectionsPerRoute() {
         return 5;
     }
-
-    /**
-     * True when a response that will be retried is read by the application's own body handler before the
-     * agent sees it (the JDK client's {@code BodyHandler} runs inside the attempt): its body's time then
-     * counts against the call. Issue 12 item 2 gives such a response a discarding handler instead.
-     */
-    default boolean readsRetriedBodiesWithTheApplicationsHandler() {
-        return false;
-    }
 }

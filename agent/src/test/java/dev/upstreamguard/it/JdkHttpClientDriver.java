@@ -104,11 +104,6 @@ final class JdkHttpClientDriver implements ClientDriver {
     }
 
     @Override
-    public boolean readsRetriedBodiesWithTheApplicationsHandler() {
-        return true;
-    }
-
-    @Override
     public String cancelledOutcome() {
         return async ? "cancelled" : "interrupted";
     }

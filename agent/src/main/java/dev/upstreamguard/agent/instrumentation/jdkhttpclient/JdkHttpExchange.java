@@ -47,7 +47,7 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         this.pushPromiseHandler = (HttpResponse.PushPromiseHandler<Object>) pushPromiseHandler;
         this.followsUp = client.followRedirects() != HttpClient.Redirect.NEVER || client.authenticator().isPresent();
         HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
-        this.watchedBody = body != null && !JdkHttpClientHooks.replayable(body) ? new WatchedPublisher(body) : null;
+        this.watchedBody = body != null && !hooks.replayable(body) ? new WatchedPublisher(body) : null;
     }
 
     @Override
