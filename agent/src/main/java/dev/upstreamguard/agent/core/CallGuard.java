@@ -350,6 +350,9 @@ public final class CallGuard {
             if (breaker != null) {
                 breaker.record(permit, breaker.counts(failure, status), clock.nanoTime());
             }
+            if (failure != null) {
+                dependency.failed(failure, clock.epochMillis());
+            }
         }
 
         /** Records a rejected attempt: its own span, and the end of the call. */
