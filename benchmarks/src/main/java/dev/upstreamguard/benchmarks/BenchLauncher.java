@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds N] [--warmup N] [--iterations N]
  *      [--iteration-ms MS] [--one-jvm | --fork-per-client] [--startup-runs N] [--failure-rounds N]
- *      [--only jmh,startup,failure] [--java PATH] [--ug-agent JAR] [--otel-agent JAR] [--out FILE]
+ *      [--only jmh,startup,failure] [--metrics on|off] [--java PATH] [--ug-agent JAR] [--otel-agent JAR] [--out FILE]
  * java -jar benchmarks/target/benchmarks.jar --charts-from benchmarks/target/benchmark-results-samples.csv
  * </pre>
  *
@@ -48,6 +48,8 @@ public final class BenchLauncher {
             {"httpUrlConnection", "httpClientSend", "apacheHttpClient5", "apacheHttpClient4", "okHttp"};
 
     private boolean quick;
+    /** Both agents record and export metrics (their default); {@code --metrics off} turns the exporter off. */
+    private boolean metrics = true;
     private int rounds = 3;
     // Both agents' code (and their SDKs') keeps the JIT compilers busy for 10-20 s of a fork on 2 cores;
     // measured earlier, the per-call CPU figures count that one-off compilation as if it were per call.
@@ -117,6 +119,7 @@ public final class BenchLauncher {
                 case "--iterations": measurementIterations = Integer.parseInt(args[++i]); break;
                 case "--iteration-ms": iterationMillis = Integer.parseInt(args[++i]); break;
                 case "--one-jvm": oneJvm = true; break;
+                case "--metrics": metrics = !"off".equals(args[++i]); break;
                 case "--fork-per-client": oneJvm = false; break;
                 case "--only": only = args[++i]; break;
                 case "--java": javaCommand = args[++i]; break;
@@ -278,7 +281,7 @@ public final class BenchLauncher {
     /** The variant's arguments and the extra ones (one call: JMH's jvmArgsAppend replaces, not adds). */
     private String[] forkArgs(Variant variant, LoopbackServers servers) {
         List<String> args = new ArrayList<>(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(),
-                servers.upstreamPort()));
+                servers.upstreamPort(), metrics));
         args.addAll(extraJvmArgs);
         return args.toArray(new String[0]);
     }
@@ -291,7 +294,7 @@ public final class BenchLauncher {
                 Variant variant = variants[(i + run) % variants.length];
                 List<String> command = new ArrayList<>();
                 command.add(javaCommand);
-                command.addAll(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(), servers.upstreamPort()));
+                command.addAll(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(), servers.upstreamPort(), metrics));
                 command.add("-cp");
                 command.add(System.getProperty("java.class.path"));
                 command.add(StartupProbe.class.getName());
@@ -319,7 +322,7 @@ public final class BenchLauncher {
                 List<String> command = new ArrayList<>();
                 command.add(javaCommand);
                 // no receiver needed for the numbers, but the same exporter settings as elsewhere
-                command.addAll(variant.jvmArgs(ugAgent, otelAgent, "http://127.0.0.1:1", 1));
+                command.addAll(variant.jvmArgs(ugAgent, otelAgent, "http://127.0.0.1:1", 1, metrics));
                 command.add("-cp");
                 command.add(System.getProperty("java.class.path"));
                 command.add(FailureProbe.class.getName());
@@ -382,6 +385,8 @@ public final class BenchLauncher {
         line("- JVM of every variant: " + javaVersion());
         line("- Upstream Guard: " + ugAgent + " (" + implementationVersion(ugAgent) + ")");
         line("- OpenTelemetry Java agent: " + otelAgent + " (" + implementationVersion(otelAgent) + ")");
+        line("- metrics: " + (metrics ? "on for both agents (otel.metrics.exporter=otlp, their default)"
+                : "off for both agents (otel.metrics.exporter=none)"));
         line("- per call: " + rounds + " alternating round(s) of " + (oneJvm
                 ? "one JVM per variant running every client (JMH forks(0), bulk warm-up), "
                 : "one JMH fork per variant and client, ")

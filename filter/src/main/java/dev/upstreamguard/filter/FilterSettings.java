@@ -19,9 +19,11 @@ final class FilterSettings {
   static final String EXPOSE_DEPENDENCY = "expose-dependency";
   static final String UPSTREAM_EXCEPTIONS = "upstream-exceptions";
   static final String UNAVAILABLE_STATUS = "unavailable-status";
+  static final String HEALTH_PATH = "health-path";
+  static final String HEALTH_DOWN_STATUS = "health-down-status";
 
-  static final List<String> NAMES =
-      List.of(FAILURE_STATUS, TIMEOUT_STATUS, EXPOSE_DEPENDENCY, UPSTREAM_EXCEPTIONS, UNAVAILABLE_STATUS);
+  static final List<String> NAMES = List.of(FAILURE_STATUS, TIMEOUT_STATUS, EXPOSE_DEPENDENCY, UPSTREAM_EXCEPTIONS,
+      UNAVAILABLE_STATUS, HEALTH_PATH, HEALTH_DOWN_STATUS);
 
   private static final FilterSettings DEFAULTS = new FilterSettings(502, 504, ExposeDependency.NAME, Set.of(), 503);
 
@@ -30,6 +32,9 @@ final class FilterSettings {
   private final ExposeDependency exposeDependency;
   private final Set<String> upstreamExceptions;
   private final int unavailableStatus;
+  /** The path the health endpoint answers, or null (off). */
+  private String healthPath;
+  private int healthDownStatus = 200;
 
   private FilterSettings(int failureStatus, int timeoutStatus, ExposeDependency exposeDependency,
       Set<String> upstreamExceptions, int unavailableStatus) {
@@ -56,12 +61,55 @@ final class FilterSettings {
             "unknown init-param \"" + name + "\" (expected one of " + String.join(", ", NAMES) + ")");
       }
     }
-    return new FilterSettings(
+    FilterSettings settings = new FilterSettings(
         status(FAILURE_STATUS, initParameter.apply(FAILURE_STATUS), DEFAULTS.failureStatus),
         status(TIMEOUT_STATUS, initParameter.apply(TIMEOUT_STATUS), DEFAULTS.timeoutStatus),
         exposeDependency(initParameter.apply(EXPOSE_DEPENDENCY)),
         upstreamExceptions(initParameter.apply(UPSTREAM_EXCEPTIONS)),
         status(UNAVAILABLE_STATUS, initParameter.apply(UNAVAILABLE_STATUS), DEFAULTS.unavailableStatus));
+    settings.healthPath = healthPath(initParameter.apply(HEALTH_PATH));
+    settings.healthDownStatus = healthDownStatus(initParameter.apply(HEALTH_DOWN_STATUS));
+    return settings;
+  }
+
+  /** The path (after the context path) the health endpoint answers, or {@code null} when it is off. */
+  String healthPath() {
+    return healthPath;
+  }
+
+  /** The HTTP status of a health answer while any dependency is {@code DOWN}; 200 by default. */
+  int healthDownStatus() {
+    return healthDownStatus;
+  }
+
+  private static String healthPath(String value) {
+    if (value == null || value.trim().isEmpty()) {
+      return null;
+    }
+    String path = value.trim();
+    if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains("*")) {
+      throw new IllegalArgumentException("init-param " + HEALTH_PATH + ": \"" + value
+          + "\" is not a path (expected one starting with /, e.g. /upstream-guard/health; default: none, off)");
+    }
+    return path;
+  }
+
+  private static int healthDownStatus(String value) {
+    if (value == null) {
+      return 200;
+    }
+    String trimmed = value.trim();
+    int status;
+    try {
+      status = Integer.parseInt(trimmed);
+    } catch (NumberFormatException e) {
+      status = -1;
+    }
+    if (status < 200 || status > 599 || trimmed.length() != 3) {
+      throw new IllegalArgumentException("init-param " + HEALTH_DOWN_STATUS + ": \"" + value
+          + "\" is not an HTTP status (expected a number from 200 to 599, e.g. 503; default 200)");
+    }
+    return status;
   }
 
   /** Status for an upstream failure other than a timeout. */
@@ -158,6 +206,7 @@ final class FilterSettings {
   public String toString() {
     return FAILURE_STATUS + "=" + failureStatus + ", " + TIMEOUT_STATUS + "=" + timeoutStatus + ", "
         + EXPOSE_DEPENDENCY + "=" + exposeDependency.value() + ", " + UPSTREAM_EXCEPTIONS + "="
-        + String.join(",", upstreamExceptions) + ", " + UNAVAILABLE_STATUS + "=" + unavailableStatus;
+        + String.join(",", upstreamExceptions) + ", " + UNAVAILABLE_STATUS + "=" + unavailableStatus + ", "
+        + HEALTH_PATH + "=" + (healthPath == null ? "" : healthPath) + ", " + HEALTH_DOWN_STATUS + "=" + healthDownStatus;
   }
 }

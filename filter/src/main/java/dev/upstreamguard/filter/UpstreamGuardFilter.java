@@ -13,6 +13,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Turns an unhandled upstream failure into a clean {@code 502 Bad Gateway} (or {@code 504 Gateway Timeout})
@@ -47,6 +50,15 @@ import java.util.Collections;
  *   <dt>{@code unavailable-status}
  *   <dd>Status for a call the agent rejected without sending it (its circuit breaker open, its concurrency
  *       limit reached), 500 to 599, sent with {@code Retry-After}. Default {@code 503}.
+ *   <dt>{@code health-path}
+ *   <dd>A path (after the context path), e.g. {@code /upstream-guard/health}, that the filter answers itself
+ *       with the agent's view of its dependencies as JSON ({@code UP}, {@code DEGRADED}, {@code DOWN} each;
+ *       {@code UNKNOWN} without the agent), from memory, without probing; a method other than {@code GET}
+ *       or {@code HEAD} is answered {@code 405}. Dependencies are named as {@code expose-dependency} allows.
+ *       Default: none (off).
+ *   <dt>{@code health-down-status}
+ *   <dd>The status of the health answer while any dependency is {@code DOWN}, 200 to 599. Default {@code
+ *       200}, since a readiness probe must not take every instance out because a dependency is down.
  * </dl>
  *
  * <p>An invalid or unknown init-param fails {@link #init}, naming the parameter, the value and what was
@@ -69,6 +81,8 @@ public class UpstreamGuardFilter implements Filter {
   private final UpstreamFailureClassifier preferredClassifier;
   private final ServerSpans spans = new ServerSpans();
   private volatile UpstreamFailureHandler handler;
+  private volatile FilterSettings settings = FilterSettings.defaults();
+  private volatile Supplier<List<Map<String, Object>>> health = HealthEndpoint.AGENT;
 
   /** The filter as declared in {@code web.xml}: failures are classified from their exception chain. */
   public UpstreamGuardFilter() {
@@ -98,6 +112,12 @@ public class UpstreamGuardFilter implements Filter {
           + e.getMessage());
     }
     handler = new UpstreamFailureHandler(settings, preferredClassifier);
+    this.settings = settings;
+  }
+
+  /** Tests: the health endpoint reads {@code source} instead of the agent (null: as without the agent). */
+  void healthSource(Supplier<List<Map<String, Object>>> source) {
+    this.health = source;
   }
 
   @Override
@@ -109,6 +129,12 @@ public class UpstreamGuardFilter implements Filter {
     }
     HttpServletRequest request = (HttpServletRequest) servletRequest;
     HttpServletResponse response = (HttpServletResponse) servletResponse;
+    FilterSettings settings = this.settings;
+    if (settings.healthPath() != null && request.getDispatcherType() == DispatcherType.REQUEST
+        && isHealthPath(request, settings.healthPath())) {
+      HealthEndpoint.answer(request, response, settings, health);
+      return;
+    }
     GuardedRequest guarded = GuardedRequest.of(request);
     DispatcherType dispatch = request.getDispatcherType();
     if (guarded != null) {
@@ -188,6 +214,13 @@ public class UpstreamGuardFilter implements Filter {
       return;
     }
     chain.doFilter(request, response);
+  }
+
+  private static boolean isHealthPath(HttpServletRequest request, String healthPath) {
+    String uri = request.getRequestURI();
+    String context = request.getContextPath();
+    return uri != null && uri.length() == context.length() + healthPath.length()
+        && uri.startsWith(context) && uri.endsWith(healthPath);
   }
 
   private static void completeIfAsync(HttpServletRequest request) {

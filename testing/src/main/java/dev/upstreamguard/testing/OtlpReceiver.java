@@ -3,10 +3,17 @@ package dev.upstreamguard.testing;
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -34,8 +41,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * An OTLP/HTTP receiver on 127.0.0.1 that keeps the spans exported to it, for tests to assert
  * on. It decodes {@code POST /v1/traces} with {@code Content-Type: application/x-protobuf}
- * (optionally gzip-encoded) and answers with an empty {@code ExportTraceServiceResponse}; {@code
- * /v1/metrics} and {@code /v1/logs} are answered 200 and counted, not decoded. Thread-safe.
+ * (optionally gzip-encoded) and answers with an empty {@code ExportTraceServiceResponse}; it decodes
+ * {@code POST /v1/metrics} likewise (read with {@link #metrics()}, {@link #latestMetric} and {@link
+ * #awaitMetric}); {@code /v1/logs} is answered 200 and counted, not decoded. Thread-safe.
  *
  * <pre>{@code
  * try (OtlpReceiver otlp = OtlpReceiver.start()) {
@@ -62,6 +70,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
   // guarded by this; awaitSpans waits on this
   private final List<ReceivedSpan> spans = new ArrayList<>();
+  private final List<ReceivedMetric> metrics = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
 
   private OtlpReceiver(HttpServer server) {
@@ -143,8 +152,49 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
-  /** Forgets the spans, the request counts and any decoding problems. */
+  /** The metrics received so far, one per metric and export, in arrival order (a snapshot). */
+  public synchronized List<ReceivedMetric> metrics() {
+    return List.copyOf(metrics);
+  }
+
+  /** The newest export of the metric named {@code name}, or {@code null} when none came. */
+  public synchronized ReceivedMetric latestMetric(String name) {
+    for (int i = metrics.size() - 1; i >= 0; i--) {
+      if (metrics.get(i).name().equals(name)) {
+        return metrics.get(i);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Waits until the newest export of the metric named {@code name} matches {@code until}, and returns it.
+   *
+   * @throws AssertionError on timeout (or interrupt), with the newest export of it that came
+   */
+  public synchronized ReceivedMetric awaitMetric(String name, Predicate<ReceivedMetric> until, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ReceivedMetric latest = latestMetric(name);
+      if (latest != null && until.test(latest)) {
+        return latest;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || Thread.currentThread().isInterrupted()) {
+        throw new AssertionError("metric " + name + " did not match within " + timeout.toMillis() + " ms; newest: "
+            + latest + " (" + exportRequests(METRICS) + " metric export request(s); problems: " + problems + ")");
+      }
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Forgets the spans, the metrics, the request counts and any decoding problems. */
   public synchronized void clear() {
+    metrics.clear();
     spans.clear();
     problems.clear();
     requestCounts.clear();
@@ -204,6 +254,8 @@ public final class OtlpReceiver implements AutoCloseable {
       }
       if (TRACES.equals(path)) {
         receiveTraces(exchange, body);
+      } else if (METRICS.equals(path)) {
+        receiveMetrics(exchange, body);
       } else {
         exchange.sendResponseHeaders(200, -1);
       }
@@ -239,6 +291,78 @@ public final class OtlpReceiver implements AutoCloseable {
     byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
     exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
     sendBody(exchange, 200, answer);
+  }
+
+  private void receiveMetrics(HttpExchange exchange, byte[] body) throws IOException {
+    String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (contentType == null || !contentType.startsWith("application/x-protobuf")) {
+      problem("metric export with Content-Type " + contentType + "; only application/x-protobuf is supported");
+      respond(exchange, 415, "only application/x-protobuf is supported");
+      return;
+    }
+    List<ReceivedMetric> received;
+    try {
+      if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+        try (InputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(body))) {
+          body = gunzip.readAllBytes();
+        }
+      }
+      received = decode(ExportMetricsServiceRequest.parseFrom(body));
+    } catch (IOException e) {
+      problem("undecodable metric export (" + body.length + " bytes): " + e);
+      respond(exchange, 400, "undecodable ExportMetricsServiceRequest");
+      return;
+    }
+    synchronized (this) {
+      metrics.addAll(received);
+      notifyAll();
+    }
+    exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+    sendBody(exchange, 200, ExportMetricsServiceResponse.getDefaultInstance().toByteArray());
+  }
+
+  static List<ReceivedMetric> decode(ExportMetricsServiceRequest request) {
+    List<ReceivedMetric> out = new ArrayList<>();
+    for (ResourceMetrics resourceMetrics : request.getResourceMetricsList()) {
+      Map<String, Object> resource = attributes(resourceMetrics.getResource().getAttributesList());
+      for (ScopeMetrics scopeMetrics : resourceMetrics.getScopeMetricsList()) {
+        String scope = scopeMetrics.getScope().getName();
+        for (Metric metric : scopeMetrics.getMetricsList()) {
+          out.add(decode(metric, scope, resource));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static ReceivedMetric decode(Metric metric, String scope, Map<String, Object> resource) {
+    List<ReceivedMetric.ReceivedPoint> points = new ArrayList<>();
+    boolean monotonic = false;
+    String temporality = "UNSPECIFIED";
+    String kind = metric.getDataCase().name();
+    switch (metric.getDataCase()) {
+      case SUM -> {
+        monotonic = metric.getSum().getIsMonotonic();
+        temporality = metric.getSum().getAggregationTemporality().name().replace("AGGREGATION_TEMPORALITY_", "");
+        metric.getSum().getDataPointsList().forEach(p -> points.add(number(p)));
+      }
+      case GAUGE -> metric.getGauge().getDataPointsList().forEach(p -> points.add(number(p)));
+      case HISTOGRAM -> {
+        temporality = metric.getHistogram().getAggregationTemporality().name().replace("AGGREGATION_TEMPORALITY_", "");
+        for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
+          points.add(new ReceivedMetric.ReceivedPoint(
+              attributes(p.getAttributesList()), p.getSum(), p.getCount(), List.copyOf(p.getExplicitBoundsList())));
+        }
+      }
+      default -> { } // exponential histograms and summaries: kind and name only
+    }
+    return new ReceivedMetric(metric.getName(), metric.getUnit(), kind, monotonic, temporality,
+        List.copyOf(points), scope, resource);
+  }
+
+  private static ReceivedMetric.ReceivedPoint number(NumberDataPoint p) {
+    double value = p.getValueCase() == NumberDataPoint.ValueCase.AS_INT ? p.getAsInt() : p.getAsDouble();
+    return new ReceivedMetric.ReceivedPoint(attributes(p.getAttributesList()), value, 0, List.of());
   }
 
   private synchronized void problem(String what) {

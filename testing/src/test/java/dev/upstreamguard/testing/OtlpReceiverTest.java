@@ -9,8 +9,12 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
@@ -162,7 +166,7 @@ class OtlpReceiverTest {
   }
 
   @Test
-  void countsMetricsAndLogsWithoutDecoding() throws Exception {
+  void countsLogsWithoutDecodingAndRejectsUndecodableMetrics() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     for (String path : List.of(OtlpReceiver.METRICS, OtlpReceiver.LOGS, OtlpReceiver.LOGS)) {
       HttpResponse<String> response = client.send(
@@ -171,12 +175,51 @@ class OtlpReceiverTest {
               .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3}))
               .build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.statusCode()).isEqualTo(path.equals(OtlpReceiver.METRICS) ? 400 : 200);
     }
 
     assertThat(otlp.exportRequests(OtlpReceiver.METRICS)).isEqualTo(1);
     assertThat(otlp.exportRequests(OtlpReceiver.LOGS)).isEqualTo(2);
     assertThat(otlp.exportRequests()).isZero();
+    assertThat(otlp.metrics()).isEmpty();
+  }
+
+  @Test
+  void decodesMetricsExportedByTheRealSdk() {
+    OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder()
+        .setEndpoint(otlp.endpoint() + OtlpReceiver.METRICS).build();
+    SdkMeterProvider meters = SdkMeterProvider.builder()
+        .registerMetricReader(PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
+        .build();
+    try {
+      Meter meter = meters.get("receiver-test");
+      meter.counterBuilder("test.calls").setUnit("{call}").build()
+          .add(3, Attributes.of(AttributeKey.stringKey("outcome"), "success"));
+      meter.upDownCounterBuilder("test.in_flight").build().add(-1);
+      meter.histogramBuilder("test.duration").setUnit("s")
+          .setExplicitBucketBoundariesAdvice(List.of(0.1, 1.0)).build().record(0.5);
+      meters.forceFlush().join(10, TimeUnit.SECONDS);
+    } finally {
+      meters.shutdown().join(10, TimeUnit.SECONDS);
+    }
+
+    ReceivedMetric calls = otlp.awaitMetric("test.calls", m -> true, WAIT);
+    assertThat(calls.kind()).isEqualTo("SUM");
+    assertThat(calls.monotonic()).isTrue();
+    assertThat(calls.unit()).isEqualTo("{call}");
+    assertThat(calls.temporality()).isEqualTo("CUMULATIVE");
+    assertThat(calls.scopeName()).isEqualTo("receiver-test");
+    assertThat(calls.total(java.util.Map.of("outcome", "success"))).isEqualTo(3);
+    ReceivedMetric inFlight = otlp.latestMetric("test.in_flight");
+    assertThat(inFlight.monotonic()).isFalse();
+    assertThat(inFlight.total(java.util.Map.of())).isEqualTo(-1);
+    ReceivedMetric duration = otlp.latestMetric("test.duration");
+    assertThat(duration.kind()).isEqualTo("HISTOGRAM");
+    assertThat(duration.points()).singleElement().satisfies(p -> {
+      assertThat(p.count()).isEqualTo(1);
+      assertThat(p.value()).isEqualTo(0.5);
+      assertThat(p.bounds()).containsExactly(0.1, 1.0);
+    });
   }
 
   @Test

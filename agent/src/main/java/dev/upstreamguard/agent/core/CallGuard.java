@@ -471,6 +471,9 @@ public final class CallGuard {
             if (breaker != null) {
                 breaker.record(permit, breaker.counts(failure, status), clock.nanoTime());
             }
+            if (failure != null) {
+                dependency.failed(failure, clock.epochMillis());
+            }
         }
 
         /** Gives the concurrency slot and the probe back without counting the attempt (cancelled, interrupted, internal error). */

@@ -53,6 +53,8 @@ public final class CircuitBreaker {
     private final long probeLeaseNanos;
     private final DoubleSupplier random;
     private final Consumer<String> log;
+    /** Told of each state change (the metrics count them); set once, after construction. */
+    private volatile Consumer<State> transitionListener;
 
     private volatile State state = State.CLOSED;
     private final long[] slotId = new long[SLOTS];
@@ -207,6 +209,42 @@ public final class CircuitBreaker {
         }
     }
 
+    /** Tells {@code listener} of every later state change, with the state entered; it must not throw. */
+    public void onTransition(Consumer<State> listener) {
+        this.transitionListener = listener;
+    }
+
+    /**
+     * The attempts and failed attempts in the window now, packed as {@code attempts << 32 | failed}
+     * (read with {@link #windowAttempts} and {@link #windowFailed}); only the closed state counts, so an
+     * open or half-open breaker reads the window as it was when it left the closed state.
+     */
+    public synchronized long window(long now) {
+        long id = Math.floorDiv(now, slotNanos);
+        int seen = 0;
+        int failed = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            if (slotId[i] != Long.MIN_VALUE && id - slotId[i] < SLOTS) {
+                seen += attempts[i];
+                failed += failures[i];
+            }
+        }
+        return (long) seen << 32 | (failed & 0xffffffffL);
+    }
+
+    public static int windowAttempts(long window) {
+        return (int) (window >>> 32);
+    }
+
+    public static int windowFailed(long window) {
+        return (int) window;
+    }
+
+    /** The failure rate in percent that opens this breaker. */
+    public int failureRateThreshold() {
+        return failureRate;
+    }
+
     /** How many state changes this breaker has made. */
     public synchronized int transitions() {
         return transitions;
@@ -234,6 +272,10 @@ public final class CircuitBreaker {
         State from = state;
         state = to;
         transitions++;
+        Consumer<State> listener = transitionListener;
+        if (listener != null) {
+            listener.accept(to);
+        }
         log.accept("circuit breaker of " + name + ": " + from.label() + " -> " + to.label() + " (" + why + ")");
     }
 }

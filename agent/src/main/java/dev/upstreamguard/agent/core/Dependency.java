@@ -13,6 +13,9 @@ public final class Dependency {
     private final ConcurrencyLimit limit;
     /** The resolver's epoch when this dependency was last resolved (least-recently-used eviction). */
     private volatile long lastUsed;
+    /** How the last failed attempt failed, and when (epoch milliseconds): for the health endpoint. */
+    private volatile FailureKind lastFailure;
+    private volatile long lastFailureAtMillis;
 
     public Dependency(String name, boolean named, GuardPolicy policy) {
         this(name, named, policy, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
@@ -41,6 +44,22 @@ public final class Dependency {
 
     long lastUsed() {
         return lastUsed;
+    }
+
+    /** Notes a failed attempt (written only on failure: the success path stays free of it). */
+    void failed(FailureKind failure, long epochMillis) {
+        lastFailureAtMillis = epochMillis;
+        lastFailure = failure;
+    }
+
+    /** How the last failed attempt failed, or {@code null} when none has. */
+    public FailureKind lastFailure() {
+        return lastFailure;
+    }
+
+    /** When the last failed attempt ended, in epoch milliseconds (0 when none has). */
+    public long lastFailureAtMillis() {
+        return lastFailureAtMillis;
     }
 
     /** The circuit breaker, or {@code null} when {@code breaker.enabled=false}. */

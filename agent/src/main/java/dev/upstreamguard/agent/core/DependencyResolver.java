@@ -117,6 +117,7 @@ public final class DependencyResolver {
     private volatile long epoch;
     /** How many host:port pairs are cached; guarded by this. Never above MAX_CACHED. */
     private int cachedPairs;
+    private volatile java.util.function.BiConsumer<Dependency, CircuitBreaker.State> transitionListener;
 
     /**
      * @param rules         the configured rules, in any order
@@ -203,6 +204,40 @@ public final class DependencyResolver {
         cachedPairs--;
     }
 
+    /**
+     * Tells {@code listener} of every breaker state change of every dependency, those known now and those
+     * met later; set once, at start-up.
+     */
+    public synchronized void onBreakerTransition(java.util.function.BiConsumer<Dependency, CircuitBreaker.State> listener) {
+        this.transitionListener = listener;
+        forEachDependency(this::listen);
+    }
+
+    private void listen(Dependency dependency) {
+        java.util.function.BiConsumer<Dependency, CircuitBreaker.State> listener = transitionListener;
+        CircuitBreaker breaker = dependency.breaker();
+        if (listener != null && breaker != null) {
+            breaker.onTransition(state -> listener.accept(dependency, state));
+        }
+    }
+
+    /**
+     * Hands each dependency tracked now to {@code action} once (a named dependency reached through several
+     * addresses included once). Weakly consistent: pairs added meanwhile may be missed.
+     */
+    public void forEachDependency(java.util.function.Consumer<Dependency> action) {
+        for (HostEntry entry : cache.values()) {
+            for (Dependency dependency : entry.slots.dependencies) {
+                if (!dependency.named()) {
+                    action.accept(dependency);
+                }
+            }
+        }
+        for (Dependency dependency : byName.values()) {
+            action.accept(dependency);
+        }
+    }
+
     /** How many host:port pairs are cached now. */
     synchronized int cachedPairs() {
         return cachedPairs;
@@ -267,10 +302,17 @@ public final class DependencyResolver {
     private Dependency lookup(String host, int port, String key) {
         for (Rule rule : rules) {
             if (rule.matches(host, port)) {
-                return byName.computeIfAbsent(rule.name,
-                        n -> new Dependency(n, true, namedPolicies.getOrDefault(n, defaultPolicy), random));
+                Dependency named = byName.get(rule.name);
+                if (named == null) {
+                    named = new Dependency(rule.name, true, namedPolicies.getOrDefault(rule.name, defaultPolicy), random);
+                    byName.put(rule.name, named);
+                    listen(named);
+                }
+                return named;
             }
         }
-        return new Dependency(key, false, defaultPolicy, random);
+        Dependency unnamed = new Dependency(key, false, defaultPolicy, random);
+        listen(unnamed);
+        return unnamed;
     }
 }

@@ -17,6 +17,7 @@ import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.Clock;
 import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.GuardPolicy;
+import dev.upstreamguard.agent.core.HealthSnapshot;
 import dev.upstreamguard.agent.core.RequestRecording;
 import dev.upstreamguard.agent.core.Sleeper;
 import dev.upstreamguard.agent.instrumentation.jdkhttpclient.HttpClientAdvice;
@@ -25,6 +26,7 @@ import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionAdvice
 import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionHooksImpl;
 import dev.upstreamguard.agent.telemetry.Telemetry;
 import dev.upstreamguard.bootstrap.Bridge;
+import dev.upstreamguard.bootstrap.HealthBridge;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
@@ -58,10 +60,11 @@ public final class AgentInstaller {
 
         instrument(instrumentation, config.debug());
 
-        if (config.tracingEnabled()) {
-            // The SDK builds its exporter's HttpClient here: the hooks learn it is the agent's own.
-            httpClientHooks.buildInternalClients(() -> observer.delegateTo(Telemetry.start(version)));
-        }
+        HealthBridge.install(new HealthSnapshot(guard.dependencies(), Clock.SYSTEM));
+        // Metrics are on whether or not tracing is. The SDK builds its exporters' HttpClient here: the hooks
+        // learn it is the agent's own.
+        httpClientHooks.buildInternalClients(() -> observer.delegateTo(
+                Telemetry.start(version, config.tracingEnabled(), guard.dependencies())));
     }
 
     /** A client serves every dependency, so its connect bound is the largest configured one. */

@@ -206,21 +206,22 @@ public final class SpanCallObserver implements CallObserver {
             // the attempt ended when it stopped, not after the wait that may have followed
             span.end(endEpochNanos, TimeUnit.NANOSECONDS);
         }
+    }
 
-        private static String errorType(int status, Throwable error, FailureKind failure) {
-            if (failure == FailureKind.TIMEOUT) {
-                return "timeout";
-            }
-            if (failure == FailureKind.CIRCUIT_OPEN || failure == FailureKind.CONCURRENCY_LIMIT) {
-                return failure.label();
-            }
-            if (error != null) {
-                return error.getClass().getName();
-            }
-            if (status >= 400 || failure != null) {
-                return Integer.toString(status);
-            }
-            return null;
+    /** The semantic conventions' {@code error.type} of an attempt, or null when it did not fail. */
+    static String errorType(int status, Throwable error, FailureKind failure) {
+        if (failure == FailureKind.TIMEOUT) {
+            return "timeout";
         }
+        if (failure == FailureKind.CIRCUIT_OPEN || failure == FailureKind.CONCURRENCY_LIMIT) {
+            return failure.label();
+        }
+        if (error != null) {
+            return error.getClass().getName();
+        }
+        if (status >= 400 || failure != null) {
+            return Integer.toString(status);
+        }
+        return null;
     }
 }

@@ -4,6 +4,8 @@ import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallObserver;
 import io.opentelemetry.api.OpenTelemetry;
 import dev.upstreamguard.bootstrap.RequestBridge;
+import dev.upstreamguard.agent.core.DependencyResolver;
+import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.Map;
@@ -18,13 +20,21 @@ import java.util.logging.Logger;
  */
 public final class Telemetry {
 
-    /** Defaults below system properties and environment: OTLP http/protobuf to localhost:4318, traces only. */
+    /** Defaults below system properties and environment: OTLP http/protobuf to localhost:4318, traces and metrics. */
     static final Map<String, String> DEFAULTS = Map.of(
             "otel.traces.exporter", "otlp",
             "otel.exporter.otlp.protocol", "http/protobuf",
-            "otel.metrics.exporter", "none",
+            "otel.metrics.exporter", "otlp",
             "otel.logs.exporter", "none",
             "otel.service.name", "unknown_service:java");
+    /** With {@code upstreamguard.tracing.enabled=false} no span is made, so no trace exporter is set up either. */
+    static final Map<String, String> DEFAULTS_WITHOUT_TRACING;
+
+    static {
+        Map<String, String> untraced = new java.util.HashMap<>(DEFAULTS);
+        untraced.put("otel.traces.exporter", "none");
+        DEFAULTS_WITHOUT_TRACING = Map.copyOf(untraced);
+    }
 
     /** The SDK's logger root; in the agent jar the shade plugin relocates this string with the classes. */
     private static final String SHADED_OTEL_LOGGER = "io.opentelemetry";
@@ -36,21 +46,30 @@ public final class Telemetry {
     private Telemetry() {}
 
     /**
-     * Builds the SDK, installs the filter's server-span hooks and returns the observer that makes the
-     * attempt spans; on any failure logs one line and returns {@link CallObserver#NOOP} so the agent
-     * still guards calls without spans.
+     * Builds the SDK, installs the filter's server-span hooks (when tracing) and returns the observer that
+     * makes the attempt spans (when tracing) and records the metrics (unless {@code otel.metrics.exporter=none}
+     * or {@code otel.sdk.disabled=true}, when the SDK's meters record nothing); on any failure logs one line
+     * and returns {@link CallObserver#NOOP} so the agent still guards calls.
      */
-    public static CallObserver start(String agentVersion) {
+    public static CallObserver start(String agentVersion, boolean tracing, DependencyResolver dependencies) {
         routeSdkLogging();
         try {
+            Map<String, String> defaults = tracing ? DEFAULTS : DEFAULTS_WITHOUT_TRACING;
             OpenTelemetry sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                    .addPropertiesSupplier(() -> DEFAULTS)
+                    .addPropertiesSupplier(() -> defaults)
                     .setServiceClassLoader(Telemetry.class.getClassLoader())
                     .build()
                     .getOpenTelemetrySdk();
-            Tracer tracer = sdk.getTracer("dev.upstreamguard.agent", agentVersion);
-            RequestBridge.installServerSpans(new AgentServerSpans(tracer));
-            return new SpanCallObserver(tracer, ParentContexts::current);
+            CallObserver spans = CallObserver.NOOP;
+            if (tracing) {
+                Tracer tracer = sdk.getTracer("dev.upstreamguard.agent", agentVersion);
+                RequestBridge.installServerSpans(new AgentServerSpans(tracer));
+                spans = new SpanCallObserver(tracer, ParentContexts::current);
+            }
+            Meter meter = sdk.getMeterProvider().meterBuilder("dev.upstreamguard.agent")
+                    .setInstrumentationVersion(agentVersion)
+                    .build();
+            return new MetricsCallObserver(meter, spans, dependencies);
         } catch (RuntimeException | LinkageError e) {
             AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); calls are guarded without spans");

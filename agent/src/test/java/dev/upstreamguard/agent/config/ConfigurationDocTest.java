@@ -63,12 +63,15 @@ class ConfigurationDocTest {
         page.append("| `").append(AgentConfig.DEPENDENCY_PREFIX).append("NAME.KEY` | | per-dependency override "
                 + "of any `timeout.*`, `retry.*`, `breaker.*` or `concurrency.*` key above, e.g. `upstreamguard.dependency.inventory.timeout.read=30s` |\n");
         row(page, AgentConfig.TRACING_ENABLED, "true", "`false`: no spans, no trace headers; timeouts and "
-                + "retries still apply");
+                + "retries still apply, and so do the metrics");
         row(page, AgentConfig.DEBUG, "false", "`true`: prints each instrumented class (troubleshooting)");
         page.append("\nOpenTelemetry is configured by the SDK's own autoconfiguration: `otel.service.name`, "
                 + "`otel.exporter.otlp.endpoint` (default `http://localhost:4318`, `http/protobuf`), "
                 + "`otel.traces.exporter`, `otel.traces.sampler`, `otel.resource.attributes`, or their "
-                + "`OTEL_*` variables.\n");
+                + "`OTEL_*` variables. Metrics go to the same endpoint: `otel.metrics.exporter` (default `otlp`; "
+                + "`none` turns them off), `otel.metric.export.interval` (the SDK's, 60 s by default); "
+                + "`otel.sdk.disabled=true` turns off spans and metrics alike. The instruments are listed in "
+                + "the README's \"Metrics\" section.\n");
         return page.toString();
     }
 

@@ -104,6 +104,10 @@ public final class Demo implements AutoCloseable {
         plainResults.add(new PhaseResult(mode, false, calls.get(0), plain.attemptsSinceMark()));
         guardedResults.add(new PhaseResult(mode, true, calls.get(1), guarded.attemptsSinceMark()));
         out.printf(Locale.ROOT, " %.1f s%n", seconds(phaseBegin));
+        if (mode == ChaosMode.DOWN) {
+          out.println("  The guarded storefront's health answer and its agent's metrics after the down phase:");
+          out.print(DemoHealth.report(guarded.baseUrl, receiver));
+        }
       }
     }
     out.println();
@@ -341,7 +345,7 @@ public final class Demo implements AutoCloseable {
           .sysProp("otel.service.name", "storefront")
           .sysProp("otel.exporter.otlp.endpoint", otlpEndpoint)
           .sysProp("otel.bsp.schedule.delay", "100")
-          .sysProp("otel.metrics.exporter", "none")
+          .sysProp("otel.metric.export.interval", "1000")
           .sysProp("otel.logs.exporter", "none");
       for (String setting : DemoSettings.AGENT_SETTINGS) {
         int eq = setting.indexOf('=');

@@ -67,6 +67,11 @@ class DemoQuickTest {
       assertThat(span.attr("upstreamguard.breaker.state")).isEqualTo("open");
     });
 
+    // after the down phase: the health answer (from memory, at once) and the counts exported over OTLP
+    assertThat(output).containsPattern("GET /upstream-guard/health -> 200 \\{\"status\":\"UP\",\"dependencies\":\\{")
+        .containsPattern("calls +inventory +.*exhausted=\\d+")
+        .containsPattern("retries +inventory +[a-z-]+=\\d+")
+        .containsPattern("breaker transitions +inventory +.*open=\\d+");
     assertThat(report.traceId()).isNotNull();
     assertThat(report.trace()).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(report.traceId()));
     ReceivedSpan server = report.trace().stream().filter(span -> span.kind().equals("SERVER"))
