@@ -2,6 +2,7 @@ package dev.upstreamguard.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.upstreamguard.charts.LatencyTimeline;
 import dev.upstreamguard.testing.ChildJvm;
 import dev.upstreamguard.testing.Fault;
 import dev.upstreamguard.testing.FaultyUpstream;
@@ -40,8 +41,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (pausing 50 ms after an error answer, as a client with any backoff would); a probe calls
  * {@code /healthy} every 100 ms. Without the agent the request threads pile up on the slow dependency
  * and the healthy endpoint starves; with it the breaker (or the concurrency limit) keeps the threads
- * free. Each run writes its samples and the breaker's transitions to {@code target/cascade/} (CSV, for
- * a chart) and a summary to {@code target/cascade.md}.
+ * free. The runs' samples and the breaker's transitions go to {@code target/cascade/cascade.csv} (the
+ * {@link LatencyTimeline} format) and are drawn as {@code target/cascade.svg} and {@code .png}; a
+ * summary goes to {@code target/cascade.md}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CascadeTest {
@@ -52,9 +54,22 @@ class CascadeTest {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private static final Path OUT = Paths.get("target", "cascade");
     private static final Map<String, String> SUMMARY = new LinkedHashMap<>();
+    /** The slow endpoint's calls drawn per run, at most: every n-th call beyond (the SVG costs ~0.3 KB a dot). */
+    static final int SLOW_DRAWN_MAX = 500;
+    private static final List<LatencyTimeline.Sample> DRAWN = Collections.synchronizedList(new ArrayList<>());
+    private static final List<LatencyTimeline.Event> MARKED = Collections.synchronizedList(new ArrayList<>());
 
-    /** One call as its caller saw it; times in ms from the start of the run. */
-    record Sample(String endpoint, long startMs, long latencyMs, int status, String contentType) {}
+    /** One call as its caller saw it; times in ms from the start of the run (latency also in ns, for the chart). */
+    record Sample(String endpoint, long startMs, long latencyNanos, int status, String contentType) {
+        long latencyMs() {
+            return latencyNanos / 1_000_000;
+        }
+
+        /** The latency in ms to the microsecond: a sub-millisecond answer is drawn as measured, not as 0. */
+        double latencyMillisExact() {
+            return Math.round(latencyNanos / 1_000.0) / 1_000.0;
+        }
+    }
 
     /** One breaker log line of the application, and when the test saw it. */
     record Transition(long atMs, String line) {}
@@ -62,12 +77,15 @@ class CascadeTest {
     /** What one run recorded. */
     static final class Run {
         final String name;
+        /** The run's panel title in the chart. */
+        final String title;
         final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         final List<Transition> transitions = Collections.synchronizedList(new ArrayList<>());
         long recoveryMs = -1;
 
-        Run(String name) {
+        Run(String name, String title) {
             this.name = name;
+            this.title = title;
         }
 
         List<Sample> of(String endpoint, long fromMs, long toMs, Predicate<Sample> which) {
@@ -92,12 +110,22 @@ class CascadeTest {
         System.out.println(md);
         Files.createDirectories(OUT);
         Files.writeString(Paths.get("target", "cascade.md"), md.toString());
+        if (!DRAWN.isEmpty()) {
+            LatencyTimeline timeline = new LatencyTimeline(DRAWN, MARKED);
+            Files.writeString(OUT.resolve("cascade.csv"), timeline.toCsv());
+            timeline.sheet("One slow dependency, 24 request threads: the healthy endpoint's latency without and with Upstream Guard",
+                    "Measured by CascadeTest (reliability/): 32 callers on /slow, a probe on /healthy every 100 ms; "
+                            + "every healthy probe drawn, every n-th slow call (at most " + SLOW_DRAWN_MAX + " a run); "
+                            + "the latency each caller saw. Dashed lines: the dependency's recovery and the breaker's state changes "
+                            + "(when the test read them in the application's log, polled every 20 ms).")
+                    .write(Paths.get("target", "cascade"), 1100, 1300);
+        }
     }
 
     @Test
     @Order(1)
     void withoutTheAgentTheSlowDependencyStarvesTheHealthyEndpoint() throws Exception {
-        Run run = run("breaker-without-agent", false, Map.of(), Fault.slowHead(Duration.ofSeconds(5)), null);
+        Run run = run("breaker-without-agent", "breaker scenario (dependency holds every answer 5 s): without Upstream Guard", false, Map.of(), Fault.slowHead(Duration.ofSeconds(5)), null);
 
         List<Sample> healthy = run.of("healthy", 3_000, Long.MAX_VALUE, s -> true);
         summarise(run, healthy, List.of());
@@ -107,7 +135,7 @@ class CascadeTest {
     @Test
     @Order(2)
     void withTheBreakerTheHealthyEndpointKeepsAnsweringAndTheSlowOneFailsFast() throws Exception {
-        Run run = run("breaker-with-agent", true, Map.of("upstreamguard.timeout.read", "1s",
+        Run run = run("breaker-with-agent", "breaker scenario: with Upstream Guard (read timeout 1 s; breaker open 5 s then 10 s)", true, Map.of("upstreamguard.timeout.read", "1s",
                 "upstreamguard.breaker.open-duration", "5s", "upstreamguard.breaker.open-duration.max", "10s"),
                 Fault.slowHead(Duration.ofSeconds(5)), Duration.ofSeconds(14));
 
@@ -137,7 +165,7 @@ class CascadeTest {
     @Test
     @Order(3)
     void withoutTheAgentASlowButTimelyDependencyStarvesTheHealthyEndpointToo() throws Exception {
-        Run run = run("limit-without-agent", false, Map.of(), Fault.slowHead(Duration.ofSeconds(3)), null);
+        Run run = run("limit-without-agent", "limit scenario (dependency holds every answer 3 s): without Upstream Guard", false, Map.of(), Fault.slowHead(Duration.ofSeconds(3)), null);
 
         List<Sample> healthy = run.of("healthy", 3_000, Long.MAX_VALUE, s -> true);
         summarise(run, healthy, List.of());
@@ -148,7 +176,7 @@ class CascadeTest {
     @Order(4)
     void withAConcurrencyLimitTheSlowDependencyHoldsAtMostItsShareOfThreads() throws Exception {
         // answers in 3 s, under the 5 s read timeout: the breaker never sees a failure, the limit decides
-        Run run = run("limit-with-agent", true, Map.of("upstreamguard.timeout.read", "5s",
+        Run run = run("limit-with-agent", "limit scenario: with Upstream Guard (concurrency.max 4 for the slow dependency)", true, Map.of("upstreamguard.timeout.read", "5s",
                 "upstreamguard.dependency.slow.concurrency.max", "4"), Fault.slowHead(Duration.ofSeconds(3)), null);
 
         List<Sample> healthy = run.of("healthy", 1_000, Long.MAX_VALUE, s -> true);
@@ -166,9 +194,9 @@ class CascadeTest {
      * Starts the upstreams and the application (with the agent when asked), loads it for {@link #LOAD},
      * then, when {@code afterRecovery} is set, lets the slow dependency recover and goes on for that long.
      */
-    private static Run run(String name, boolean agent, Map<String, String> props, Fault slowFault,
+    private static Run run(String name, String title, boolean agent, Map<String, String> props, Fault slowFault,
                            Duration afterRecovery) throws Exception {
-        Run run = new Run(name);
+        Run run = new Run(name, title);
         try (FaultyUpstream slow = FaultyUpstream.start(); FaultyUpstream healthy = FaultyUpstream.start()) {
             slow.otherwise(slowFault);
             healthy.otherwise(Fault.ok("healthy"));
@@ -255,7 +283,7 @@ class CascadeTest {
             Thread.currentThread().interrupt();
             status = 0;
         }
-        return new Sample(endpoint, (start - t0) / 1_000_000, (System.nanoTime() - start) / 1_000_000, status, type);
+        return new Sample(endpoint, (start - t0) / 1_000_000, System.nanoTime() - start, status, type);
     }
 
     private static CompletableFuture<Void> probe(String url, long t0, Run run) {
@@ -263,7 +291,7 @@ class CascadeTest {
         return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
                         HttpResponse.BodyHandlers.discarding())
                 .handle((r, t) -> {
-                    run.samples.add(new Sample("healthy", (start - t0) / 1_000_000, (System.nanoTime() - start) / 1_000_000,
+                    run.samples.add(new Sample("healthy", (start - t0) / 1_000_000, System.nanoTime() - start,
                             r == null ? 0 : r.statusCode(), r == null ? "" : r.headers().firstValue("Content-Type").orElse("")));
                     return null;
                 });
@@ -318,38 +346,50 @@ class CascadeTest {
         }
     }
 
-    /** The run's samples and transitions as CSV, for a chart: one file each, appended run after run. */
-    private static void write(Run run) throws IOException {
-        Files.createDirectories(OUT);
-        StringBuilder csv = new StringBuilder();
+    /**
+     * Adds the run to the chart: every healthy probe, the slow endpoint's calls (every n-th where there are
+     * more than {@link #SLOW_DRAWN_MAX}), the recovery and each breaker transition, as they were measured.
+     */
+    private static void write(Run run) {
         List<Sample> samples;
         synchronized (run.samples) {
             samples = new ArrayList<>(run.samples);
         }
         samples.sort(Comparator.comparingLong(Sample::startMs));
+        long slowCalls = samples.stream().filter(s -> s.endpoint.equals("slow")).count();
+        long every = Math.max(1, (slowCalls + SLOW_DRAWN_MAX - 1) / SLOW_DRAWN_MAX);
+        for (Sample s : samples) { // healthy first: its series keeps its colour whichever call came first
+            if (s.endpoint.equals("healthy")) {
+                DRAWN.add(new LatencyTimeline.Sample(run.title, "healthy endpoint", s.startMs, s.latencyMillisExact()));
+            }
+        }
+        long slowSeen = 0;
         for (Sample s : samples) {
-            csv.append(run.name).append(',').append(s.endpoint).append(',').append(s.startMs).append(',')
-                    .append(s.latencyMs).append(',').append(s.status).append('\n');
+            if (s.endpoint.equals("slow") && slowSeen++ % every == 0) {
+                DRAWN.add(new LatencyTimeline.Sample(run.title, "slow endpoint", s.startMs, s.latencyMillisExact()));
+            }
         }
-        Path series = OUT.resolve("latency.csv");
-        if (!Files.exists(series) || run.name.equals("breaker-without-agent")) {
-            Files.writeString(series, "run,endpoint,start_ms,latency_ms,status\n");
-        }
-        Files.writeString(series, csv.toString(), java.nio.file.StandardOpenOption.APPEND);
-        StringBuilder events = new StringBuilder();
         if (run.recoveryMs >= 0 && run.recoveryMs != Long.MAX_VALUE) {
-            events.append(run.name).append(',').append(run.recoveryMs).append(",dependency recovered\n");
+            MARKED.add(new LatencyTimeline.Event(run.title, run.recoveryMs, "dependency recovered"));
         }
         synchronized (run.transitions) {
             for (Transition t : run.transitions) {
-                events.append(run.name).append(',').append(t.atMs).append(",\"")
-                        .append(t.line.replace("\"", "'")).append("\"\n");
+                MARKED.add(new LatencyTimeline.Event(run.title, t.atMs, event(t.line)));
             }
         }
-        Path transitions = OUT.resolve("transitions.csv");
-        if (!Files.exists(transitions) || run.name.equals("breaker-without-agent")) {
-            Files.writeString(transitions, "run,at_ms,event\n");
+    }
+
+    /** A breaker log line ("circuit breaker of slow: closed -> open (...)") as the chart's label. */
+    static String event(String line) {
+        if (line.contains("-> half-open")) {
+            return "breaker half-open (probe)";
         }
-        Files.writeString(transitions, events.toString(), java.nio.file.StandardOpenOption.APPEND);
+        if (line.contains("-> open")) {
+            return "breaker open";
+        }
+        if (line.contains("-> closed")) {
+            return "breaker closed";
+        }
+        return "breaker changed state";
     }
 }
