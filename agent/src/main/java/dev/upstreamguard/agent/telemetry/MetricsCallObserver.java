@@ -160,7 +160,7 @@ public final class MetricsCallObserver implements CallObserver {
             calls.add(1, labels.call(outcome, attempts > 1));
         }
 
-        void attemptEnded(long startNanos, int status, Throwable error, FailureKind failure, Outcome outcome) {
+        void attemptStopped(long startNanos, int status, Throwable error, FailureKind failure) {
             lastFailure = failure;
             inFlight.add(-1, labels.dependency);
             AttributesBuilder attributes = Attributes.builder()
@@ -177,6 +177,9 @@ public final class MetricsCallObserver implements CallObserver {
                 attributes.put(ERROR_TYPE, errorType);
             }
             duration.record((System.nanoTime() - startNanos) / 1e9, attributes.build());
+        }
+
+        void attemptEnded(Outcome outcome) {
             if (outcome == Outcome.BUDGET_EXHAUSTED) {
                 budgetExhausted.add(1, labels.dependency);
             }
@@ -216,11 +219,20 @@ public final class MetricsCallObserver implements CallObserver {
         }
 
         @Override
-        public void end(int status, Throwable error, FailureKind failure, Outcome outcome, boolean wouldRetry) {
+        public void stop(int status, Throwable error, FailureKind failure) {
             try {
-                call.attemptEnded(startNanos, status, error, failure, outcome);
+                call.attemptStopped(startNanos, status, error, failure);
             } finally {
-                attempt.end(status, error, failure, outcome, wouldRetry);
+                attempt.stop(status, error, failure);
+            }
+        }
+
+        @Override
+        public void end(Outcome outcome, boolean wouldRetry) {
+            try {
+                call.attemptEnded(outcome);
+            } finally {
+                attempt.end(outcome, wouldRetry);
             }
         }
 
