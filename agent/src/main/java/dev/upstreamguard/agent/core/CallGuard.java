@@ -459,37 +459,38 @@ public final class CallGuard {
 
         /** The record after each attempt: the breaker counts it, the concurrency slot is freed. Once per attempt. */
         private void release(FailureKind failure, int status) {
-            if (!admitted) {
-                return;
-            }
-            admitted = false;
-            if (slot) {
-                slot = false;
-                dependency.limit().release();
-            }
-            CircuitBreaker breaker = dependency.breaker();
-            if (breaker != null) {
-                breaker.record(permit, breaker.counts(failure, status), clock.nanoTime());
-            }
-            if (failure != null) {
-                dependency.failed(failure, clock.epochMillis());
+            if (freeSlot()) {
+                CircuitBreaker breaker = dependency.breaker();
+                if (breaker != null) {
+                    breaker.record(permit, breaker.counts(failure, status), clock.nanoTime());
+                }
+                if (failure != null) {
+                    dependency.failed(failure, clock.epochMillis());
+                }
             }
         }
 
         /** Gives the concurrency slot and the probe back without counting the attempt (cancelled, interrupted, internal error). */
         private void releaseUncounted() {
+            if (freeSlot()) {
+                CircuitBreaker breaker = dependency.breaker();
+                if (breaker != null) {
+                    breaker.giveBack(permit);
+                }
+            }
+        }
+
+        /** Frees the attempt's concurrency slot; false when the attempt holds no admission (already released). */
+        private boolean freeSlot() {
             if (!admitted) {
-                return;
+                return false;
             }
             admitted = false;
             if (slot) {
                 slot = false;
                 dependency.limit().release();
             }
-            CircuitBreaker breaker = dependency.breaker();
-            if (breaker != null) {
-                breaker.giveBack(permit);
-            }
+            return true;
         }
 
         /** Records a rejected attempt: its own span, and the end of the call. */

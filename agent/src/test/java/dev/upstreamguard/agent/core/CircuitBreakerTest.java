@@ -59,6 +59,25 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void aProbeGivenBackCountsForNothingAndTheNextCallProbes() {
+        CircuitBreaker b = opened(T0);
+        long half = T0 + 5_000 * MS;
+        assertThat(b.tryAcquire(half)).isEqualTo(CircuitBreaker.PROBE);
+        assertThat(b.tryAcquire(half)).isEqualTo(CircuitBreaker.REJECTED); // one probe at a time
+
+        b.giveBack(CircuitBreaker.PROBE); // the application cancelled it: says nothing of the dependency
+
+        assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        assertThat(b.tryAcquire(half)).isEqualTo(CircuitBreaker.PROBE);
+        b.record(CircuitBreaker.PROBE, false, half);
+        assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN); // 1 of the 2 probes: the given-back one did not count
+        b.giveBack(CircuitBreaker.PERMITTED); // an ordinary permit: nothing to give back
+        assertThat(b.tryAcquire(half)).isEqualTo(CircuitBreaker.PROBE);
+        b.record(CircuitBreaker.PROBE, false, half);
+        assertThat(b.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
     void aRefusingDependencyOpensWithinItsFirstMinAttemptsFailures() {
         CircuitBreaker b = breaker(POLICY);
         attempts(b, T0, 9, true);
