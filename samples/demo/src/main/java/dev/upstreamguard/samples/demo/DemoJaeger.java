@@ -113,6 +113,9 @@ final class DemoJaeger implements AutoCloseable {
    * differs first.
    */
   static String difference(List<ReceivedSpan> received, List<ReceivedSpan> jaeger) {
+    if (received.isEmpty()) {
+      return "the receiver got no span of the trace, so there is nothing to compare";
+    }
     if (received.size() != jaeger.size()) {
       return "the receiver has " + received.size() + " spans, Jaeger " + jaeger.size();
     }

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OtlpForwarder implements AutoCloseable {
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final ExecutorService handlers;
+  private final ExecutorService clientThreads;
   private final List<String> targets;
   private final HttpClient client;
   private final AtomicInteger forwardFailures = new AtomicInteger();
@@ -33,17 +34,16 @@ final class OtlpForwarder implements AutoCloseable {
   private OtlpForwarder(HttpServer server, List<String> targets) {
     this.server = server;
     this.targets = List.copyOf(targets);
-    this.executor = Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "otlp-forwarder");
-      thread.setDaemon(true);
-      return thread;
-    });
+    // Separate pools: a handler blocks in send() until the client's own threads finish the exchange, so
+    // sharing one pool deadlocks as soon as the agent exports traces and metrics at the same time.
+    this.handlers = Executors.newFixedThreadPool(4, daemon("otlp-forwarder"));
+    this.clientThreads = Executors.newFixedThreadPool(2, daemon("otlp-forwarder-client"));
     this.client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1))
-        .executor(executor)
+        .executor(clientThreads)
         .build();
-    server.setExecutor(executor);
+    server.setExecutor(handlers);
     server.createContext("/", this::forward);
     server.start();
   }
@@ -61,6 +61,14 @@ final class OtlpForwarder implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind 127.0.0.1 for the OTLP forwarder", e);
     }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** {@code http://127.0.0.1:PORT}: the value for {@code otel.exporter.otlp.endpoint}. */
@@ -117,6 +125,7 @@ final class OtlpForwarder implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
+    handlers.shutdownNow();
+    clientThreads.shutdownNow();
   }
 }

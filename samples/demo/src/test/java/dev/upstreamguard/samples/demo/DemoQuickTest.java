@@ -73,6 +73,7 @@ class DemoQuickTest {
         .containsPattern("retries +inventory +[a-z-]+=\\d+")
         .containsPattern("breaker transitions +inventory +.*open=\\d+");
     assertThat(report.traceId()).isNotNull();
+    assertThat(report.trace()).as("the failed request's spans, received over OTLP").isNotEmpty();
     assertThat(report.trace()).allSatisfy(span -> assertThat(span.traceId()).isEqualTo(report.traceId()));
     ReceivedSpan server = report.trace().stream().filter(span -> span.kind().equals("SERVER"))
         .findFirst().orElseThrow();
