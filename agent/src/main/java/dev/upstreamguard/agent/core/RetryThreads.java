@@ -46,7 +46,7 @@ final class RetryThreads {
     static Thread newThread(Runnable r, String namePrefix) {
         String name = namePrefix.endsWith("-") ? namePrefix + COUNT.incrementAndGet() : namePrefix;
         return AccessController.doPrivileged((PrivilegedAction<Thread>) () -> {
-            Thread t = new Thread(null, r, name, 0, false);
+            Thread t = new AgentThreads.AgentThread(r, name);
             t.setDaemon(true);
             t.setContextClassLoader(null);
             return t;

@@ -1,5 +1,6 @@
 package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 
+import dev.upstreamguard.agent.core.AgentThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -10,8 +11,10 @@ import java.util.function.BiConsumer;
  * a dependent stage completed on the default async executor, so the application's callbacks never run on
  * the thread that finished the exchange, and a failure reaches {@code whenComplete}, {@code handle} and
  * {@code exceptionally} wrapped in a {@link CompletionException}. Here the engine's future may finish on an
- * agent thread (a retry, an expired deadline); this future is completed from it on the same executor the
- * JDK uses. Cancelling it cancels the call.
+ * agent thread (a retry, an expired deadline): this future is then completed on the same executor the JDK
+ * uses. When it finishes on the JDK's own thread (the usual first attempt), that thread already is the
+ * JDK's hop, so it completes there: a second hop would cost a thread hand-off per call, and on a small
+ * machine, where that executor starts a thread per task, a new thread. Cancelling it cancels the call.
  */
 final class ApplicationFuture<T> extends CompletableFuture<T> implements BiConsumer<T, Throwable> {
 
@@ -26,12 +29,20 @@ final class ApplicationFuture<T> extends CompletableFuture<T> implements BiConsu
 
     static <T> CompletableFuture<T> of(CompletableFuture<T> call) {
         ApplicationFuture<T> future = new ApplicationFuture<>(call);
-        call.whenCompleteAsync(future, ASYNC_POOL);
+        call.whenComplete(future);
         return future;
     }
 
     @Override
     public void accept(T value, Throwable error) {
+        if (AgentThreads.current()) {
+            ASYNC_POOL.execute(() -> settle(value, error)); // never the application's callbacks on our threads
+        } else {
+            settle(value, error);
+        }
+    }
+
+    private void settle(T value, Throwable error) {
         if (error == null) {
             complete(value);
         } else {
