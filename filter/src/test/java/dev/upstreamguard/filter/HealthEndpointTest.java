@@ -63,7 +63,7 @@ class HealthEndpointTest {
   static final Map<String, Object> PRICING_UP = dependency("pricing", true, "UP", "closed", null, 12, 0, null, null);
   static final Map<String, Object> SEARCH_DEGRADED = dependency("search", true, "DEGRADED", "half-open", null, 10, 6,
       "timeout", 1_796_292_900_000L);
-  static final Map<String, Object> UNNAMED_DOWN = dependency("10.1.2.3:8080", false, "DOWN", "open", 2L, 10, 10,
+  static final Map<String, Object> UNNAMED_DOWN = dependency("pod-3.inventory.internal:8080", false, "DOWN", "open", 2L, 10, 10,
       "connect-failure", 1_796_292_901_000L);
 
   private static UpstreamGuardFilter filter(Supplier<List<Map<String, Object>>> source) {
@@ -137,13 +137,13 @@ class HealthEndpointTest {
 
   @Test
   void underExposeDependencyNameNoAddressIsShown() throws Exception {
-    assertThat(jetty.get("/app" + PATH).body()).doesNotContain("10.1.2.3").doesNotContain("8080");
+    assertThat(jetty.get("/app" + PATH).body()).doesNotContain("pod-3.inventory.internal").doesNotContain("8080");
   }
 
   @Test
   void underExposeDependencyAddressUnnamedDependenciesAreListedByAddress() throws Exception {
     assertThat(jetty.get("/address" + PATH).body())
-        .contains("\"10.1.2.3:8080\":{\"status\":\"DOWN\",\"breaker\":\"open\",\"nextProbeInSeconds\":2,");
+        .contains("\"pod-3.inventory.internal:8080\":{\"status\":\"DOWN\",\"breaker\":\"open\",\"nextProbeInSeconds\":2,");
   }
 
   @Test

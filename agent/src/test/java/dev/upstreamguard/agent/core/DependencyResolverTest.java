@@ -175,17 +175,17 @@ class DependencyResolverTest {
     void pastTheBoundTheLeastRecentlyUsedPairsAreForgottenAndBusyOnesKeepTheirBudget() {
         DependencyResolver r = resolver(Rule.of("inventory", "inventory.internal"));
         Dependency named = r.resolve("inventory.internal", 8080);
-        Dependency early = r.resolve("10.0.0.1", 8080); // busy from the start
+        Dependency early = r.resolve("busy.pods.test", 8080); // busy from the start
 
         Dependency late = null;
         for (int port = 1; port <= 5_000; port++) {
-            r.resolve("10.0.0.2", port); // pod addresses that churn, each seen once
-            assertThat(r.resolve("10.0.0.1", 8080)).isSameAs(early);
+            r.resolve("churning.pods.test", port); // pods that churn, each host:port seen once
+            assertThat(r.resolve("busy.pods.test", 8080)).isSameAs(early);
             if (port == 2_000) {
-                late = r.resolve("10.0.0.3", 9000); // first seen once the table is full: busy from now on
+                late = r.resolve("late.pods.test", 9000); // first seen once the table is full: busy from now on
             }
             if (late != null) {
-                assertThat(r.resolve("10.0.0.3", 9000)).as("port %d", port).isSameAs(late);
+                assertThat(r.resolve("late.pods.test", 9000)).as("port %d", port).isSameAs(late);
             }
             assertThat(r.cachedPairs()).isLessThanOrEqualTo(DependencyResolver.MAX_CACHED);
         }
@@ -196,12 +196,12 @@ class DependencyResolverTest {
         GuardPolicy policy = late.policy();
         int allowed = policy.budgetMinPerSecond() * RetryBudget.SLOTS;
         for (int i = 0; i < allowed; i++) {
-            assertThat(r.resolve("10.0.0.3", 9000).budget().tryAcquireRetry(0)).isTrue();
+            assertThat(r.resolve("late.pods.test", 9000).budget().tryAcquireRetry(0)).isTrue();
         }
-        assertThat(r.resolve("10.0.0.3", 9000).budget().tryAcquireRetry(0)).isFalse();
+        assertThat(r.resolve("late.pods.test", 9000).budget().tryAcquireRetry(0)).isFalse();
         // the oldest one-off pairs were the ones forgotten
-        Dependency first = r.resolve("10.0.0.2", 1);
-        assertThat(r.resolve("10.0.0.2", 1)).isSameAs(first);
-        assertThat(r.resolve("10.0.0.2", 5_000)).isSameAs(r.resolve("10.0.0.2", 5_000));
+        Dependency first = r.resolve("churning.pods.test", 1);
+        assertThat(r.resolve("churning.pods.test", 1)).isSameAs(first);
+        assertThat(r.resolve("churning.pods.test", 5_000)).isSameAs(r.resolve("churning.pods.test", 5_000));
     }
 }

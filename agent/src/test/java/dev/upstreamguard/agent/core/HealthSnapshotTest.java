@@ -77,11 +77,11 @@ class HealthSnapshotTest {
     void unnamedDependenciesAreListedByAddressAndMarkedUnnamedAndTransitionsAreReported() {
         List<String> transitions = new ArrayList<>();
         resolver.onBreakerTransition((dependency, state) -> transitions.add(dependency.name() + " " + state.label()));
-        attempts(resolver.resolve("10.0.0.7", 8080), 10, 10);
+        attempts(resolver.resolve("pod-7.inventory.test", 8080), 10, 10);
 
-        assertThat(only()).containsEntry("name", "10.0.0.7:8080").containsEntry("named", false)
+        assertThat(only()).containsEntry("name", "pod-7.inventory.test:8080").containsEntry("named", false)
                 .containsEntry("status", "DOWN");
-        assertThat(transitions).containsExactly("10.0.0.7:8080 open");
+        assertThat(transitions).containsExactly("pod-7.inventory.test:8080 open");
     }
 
     @Test
