@@ -16,11 +16,6 @@ interface GuardedConnection {
 
     long fixedContentLength();
 
-    /** True when the application chose a streaming mode (its body cannot be kept for a retry). */
-    default boolean streaming() {
-        return chunkLength() != -1 || fixedContentLength() != -1;
-    }
-
     /** From now on, setters throw {@code IllegalStateException("Already connected")}, as the JDK's do. */
     void markConnected();
 
