@@ -8,6 +8,9 @@ public final class Attempt {
     /** The attempt an adapter runs when the agent itself failed: the application's settings, no headers. */
     public static final Attempt UNGUARDED = new Attempt(1, 0, 0, 0, false, null, null, null);
 
+    private static final String TRACEPARENT = "traceparent";
+    private static final String TRACESTATE = "tracestate";
+
     /** The call's decision at a response head; package-private so that only the engine answers. */
     interface HeadDecision {
         boolean retriesAfterHead(int attempt, int status, String retryAfter);
@@ -73,6 +76,35 @@ public final class Attempt {
     /** False in observe mode: the adapter must leave the application's own settings unchanged. */
     public boolean enforce() {
         return enforce;
+    }
+
+    /**
+     * True when this attempt carries headers of its own ({@link #writeHeaders}): the adapter then sends
+     * a copy of the application's request, never the request itself.
+     */
+    public boolean hasHeaders() {
+        return traceparent != null;
+    }
+
+    /**
+     * True when {@link #writeHeaders} sets {@code name} (case-insensitive) for this attempt: an adapter
+     * that copies the application's headers one by one leaves that one out.
+     */
+    public boolean writesHeader(String name) {
+        return traceparent != null && (TRACEPARENT.equalsIgnoreCase(name) || TRACESTATE.equalsIgnoreCase(name));
+    }
+
+    /**
+     * Writes this attempt's own headers onto the client's request through the adapter's {@code setter}:
+     * the W3C trace context of the attempt's span. The one place an attempt's headers are decided.
+     */
+    public <C> void writeHeaders(C carrier, HeaderSetter<? super C> setter) {
+        if (traceparent != null) {
+            setter.set(carrier, TRACEPARENT, traceparent);
+            if (tracestate != null) {
+                setter.set(carrier, TRACESTATE, tracestate);
+            }
+        }
     }
 
     /** The W3C {@code traceparent} to send, or {@code null} when tracing is off. */

@@ -3,6 +3,7 @@ package dev.upstreamguard.agent.instrumentation.apache4;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.agent.core.ResponseDrain;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import org.apache.http.entity.HttpEntityWrapper;
  * {@code RequestConfig}, restored afterwards. Used by the thread running the call.
  */
 final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
+
+    private static final HeaderSetter<HttpRequestWrapper> HEADERS = HttpRequestWrapper::setHeader;
 
     private final ClientExecChain next;
     private final HttpRoute route;
@@ -66,12 +69,7 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     @Override
     public CloseableHttpResponse attempt(Attempt attempt) throws IOException, HttpException {
         request.setHeaders(originalHeaders);
-        if (attempt.traceparent() != null) {
-            request.setHeader("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                request.setHeader("tracestate", attempt.tracestate());
-            }
-        }
+        attempt.writeHeaders(request, HEADERS);
         bodyFailure = null;
         HttpEntity entity = null;
         if (request instanceof HttpEntityEnclosingRequest) {

@@ -3,6 +3,7 @@ package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -24,6 +25,8 @@ import java.util.concurrent.Flow;
  * copy's own request timeout.
  */
 final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
+
+    private static final HeaderSetter<HttpRequest.Builder> HEADERS = HttpRequest.Builder::setHeader;
 
     private final JdkHttpClientHooks hooks;
     private final HttpClient client;
@@ -205,7 +208,7 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     private HttpRequest requestFor(Attempt attempt, boolean timeoutInRequest) {
         boolean setTimeout = attempt.enforce() && timeoutInRequest;
         // a follow-up is told apart by the attempt's own request object, and a watched body needs a copy
-        if (attempt.traceparent() == null && !setTimeout && !followsUp && watchedBody == null) {
+        if (!attempt.hasHeaders() && !setTimeout && !followsUp && watchedBody == null) {
             return request;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
@@ -220,20 +223,14 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         }
         for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
             String name = header.getKey();
-            if (attempt.traceparent() != null
-                    && (name.equalsIgnoreCase("traceparent") || name.equalsIgnoreCase("tracestate"))) {
+            if (attempt.writesHeader(name)) {
                 continue;
             }
             for (String value : header.getValue()) {
                 b.header(name, value);
             }
         }
-        if (attempt.traceparent() != null) {
-            b.header("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                b.header("tracestate", attempt.tracestate());
-            }
-        }
+        attempt.writeHeaders(b, HEADERS);
         b.expectContinue(request.expectContinue());
         request.version().ifPresent(b::version);
         if (setTimeout) {

@@ -1,0 +1,49 @@
+package dev.upstreamguard.agent.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The headers an attempt writes through an adapter's {@link HeaderSetter}: decided once, here. */
+class AttemptHeadersTest {
+
+    private static final String PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private static final HeaderSetter<Map<String, String>> MAP = Map::put;
+
+    @Test
+    void writesTheTraceContextThroughTheSetter() {
+        Attempt attempt = new Attempt(2, 1_000, 2_000, 5_000, true, PARENT, "vendor=v1", null);
+        Map<String, String> carrier = new LinkedHashMap<>();
+
+        attempt.writeHeaders(carrier, MAP);
+
+        assertThat(carrier).containsExactly(Map.entry("traceparent", PARENT), Map.entry("tracestate", "vendor=v1"));
+        assertThat(attempt.hasHeaders()).isTrue();
+        assertThat(attempt.writesHeader("TraceParent")).isTrue();
+        assertThat(attempt.writesHeader("tracestate")).isTrue();
+        assertThat(attempt.writesHeader("accept")).isFalse();
+    }
+
+    @Test
+    void noTracestateIsWrittenWhenTheSpanHasNone() {
+        Attempt attempt = new Attempt(1, 1_000, 2_000, 5_000, true, PARENT, null, null);
+        Map<String, String> carrier = new LinkedHashMap<>();
+
+        attempt.writeHeaders(carrier, MAP);
+
+        assertThat(carrier).containsOnlyKeys("traceparent");
+    }
+
+    @Test
+    void anAttemptWithoutTracingWritesNothingAndLeavesTheApplicationsHeaders() {
+        Map<String, String> carrier = new LinkedHashMap<>();
+
+        Attempt.UNGUARDED.writeHeaders(carrier, MAP);
+
+        assertThat(carrier).isEmpty();
+        assertThat(Attempt.UNGUARDED.hasHeaders()).isFalse();
+        assertThat(Attempt.UNGUARDED.writesHeader("traceparent")).isFalse();
+    }
+}
