@@ -2,7 +2,7 @@ package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.DeadlineWatch;
-import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.AsyncExchange;
 import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.concurrent.Flow;
  * {@link ResponseDeadline} where the JDK lets the agent abort an exchange (Java 16 and newer), else the
  * copy's own request timeout.
  */
-final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
+final class JdkHttpExchange implements AsyncExchange<HttpResponse<Object>> {
 
     private static final HeaderSetter<HttpRequest.Builder> HEADERS = HttpRequest.Builder::setHeader;
 
