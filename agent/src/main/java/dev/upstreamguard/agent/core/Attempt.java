@@ -55,6 +55,14 @@ public final class Attempt {
         return number;
     }
 
+    /**
+     * A timeout in ms as the {@code int} that client APIs take: at least 1, since 0 means "no timeout" to
+     * them, and at most {@link Integer#MAX_VALUE}.
+     */
+    public static int clientMillis(long millis) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
+    }
+
     /** The effective connect timeout (already shrunk to the call's time left); apply it only when {@link #enforce()} is true. */
     public long connectTimeoutMillis() {
         return connectTimeoutMillis;

@@ -85,9 +85,9 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
             // the wait for a pooled connection is part of the call (4.x waits forever by default)
             int poolWait = config.getConnectionRequestTimeout();
             context.setRequestConfig(RequestConfig.copy(config)
-                    .setConnectTimeout(toInt(attempt.connectTimeoutMillis()))
-                    .setSocketTimeout(toInt(attempt.readTimeoutMillis()))
-                    .setConnectionRequestTimeout(toInt(poolWait <= 0 ? attempt.callTimeLeftMillis()
+                    .setConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()))
+                    .setSocketTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()))
+                    .setConnectionRequestTimeout(Attempt.clientMillis(poolWait <= 0 ? attempt.callTimeLeftMillis()
                             : Math.min(poolWait, attempt.callTimeLeftMillis())))
                     .build());
             try {
@@ -238,9 +238,5 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
                 throw e;
             }
         }
-    }
-
-    private static int toInt(long millis) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
     }
 }

@@ -55,8 +55,8 @@ final class OkHttpExchange implements Exchange<Response> {
     public Response attempt(Attempt attempt) throws IOException {
         Interceptor.Chain c = chain;
         if (attempt.enforce()) {
-            c = c.withConnectTimeout(millis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-                    .withReadTimeout(millis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
+            c = c.withConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+                    .withReadTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
         }
         bodyFailure = null;
         RetryAfterZeroShield.watch(responses);
@@ -183,9 +183,5 @@ final class OkHttpExchange implements Exchange<Response> {
             }
             buffered.emit();
         }
-    }
-
-    private static int millis(long millis) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
     }
 }

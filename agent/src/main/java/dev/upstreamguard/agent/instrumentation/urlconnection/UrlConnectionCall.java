@@ -365,8 +365,8 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
             https.setHostnameVerifier(settings.getHostnameVerifier());
         }
         if (attempt.enforce()) {
-            c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, attempt.connectTimeoutMillis()));
-            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, attempt.readTimeoutMillis()));
+            c.setConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()));
+            c.setReadTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()));
         } else {
             c.setConnectTimeout(facade.getConnectTimeout());
             c.setReadTimeout(facade.getReadTimeout());

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The headers an attempt writes through an adapter's {@link HeaderSetter}: decided once, here. */
-class AttemptHeadersTest {
+/** What an adapter takes from an {@link Attempt}: its headers (through a {@link HeaderSetter}) and its timeouts. */
+class AttemptTest {
 
     private static final String PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     private static final HeaderSetter<Map<String, String>> MAP = Map::put;
@@ -45,5 +45,13 @@ class AttemptHeadersTest {
         assertThat(carrier).isEmpty();
         assertThat(Attempt.UNGUARDED.hasHeaders()).isFalse();
         assertThat(Attempt.UNGUARDED.writesHeader("traceparent")).isFalse();
+    }
+
+    @Test
+    void aTimeoutForAClientApiIsNeverZeroNorOverflows() {
+        assertThat(Attempt.clientMillis(0)).isEqualTo(1); // 0 would mean "wait forever" to the client
+        assertThat(Attempt.clientMillis(-5)).isEqualTo(1);
+        assertThat(Attempt.clientMillis(250)).isEqualTo(250);
+        assertThat(Attempt.clientMillis(Long.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
     }
 }
