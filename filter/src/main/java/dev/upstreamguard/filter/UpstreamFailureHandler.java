@@ -104,7 +104,7 @@ final class UpstreamFailureHandler {
     ProblemResponse problem = ProblemResponse.of(status, upstream, settings.exposeDependency(), path, span.traceId());
     boolean html = AcceptHeader.parse(request.getHeaders("Accept")).prefersHtml();
     try {
-      problem.writeTo(response, html, span.traceResponse(), retryAfterSeconds);
+      ProblemResponseWriter.write(problem, response, html, span.traceResponse(), retryAfterSeconds);
       return true;
     } catch (IllegalStateException committedMeanwhile) {
       return false;
