@@ -1,5 +1,6 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.bootstrap.CallRecordKeys;
 import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -30,7 +31,7 @@ final class AgentFailures {
     if (call == null) {
       return null;
     }
-    Object exception = call.get("exception");
+    Object exception = call.get(CallRecordKeys.EXCEPTION);
     return toFailure(call, exception instanceof String ? (String) exception : escaped.getClass().getName());
   }
 
@@ -46,7 +47,7 @@ final class AgentFailures {
       return null;
     }
     Map<String, Object> call = agent.lastCall(scope);
-    return call == null || !call.containsKey("failure") ? null : toFailure(call, escaped.getClass().getName());
+    return call == null || !call.containsKey(CallRecordKeys.FAILURE) ? null : toFailure(call, escaped.getClass().getName());
   }
 
   /**
@@ -76,14 +77,14 @@ final class AgentFailures {
   }
 
   private static UpstreamFailure toFailure(Map<String, Object> call, String exceptionType) {
-    UpstreamFailureKind kind = UpstreamFailureKind.fromValue(String.valueOf(call.get("failure")));
+    UpstreamFailureKind kind = UpstreamFailureKind.fromValue(String.valueOf(call.get(CallRecordKeys.FAILURE)));
     if (kind == null) {
       return null;
     }
-    boolean named = Boolean.TRUE.equals(call.get("named"));
-    String dependency = named ? (String) call.get("dependency") : null;
-    Object attempts = call.get("attempts");
-    return new UpstreamFailure(kind, dependency, (String) call.get("address"),
+    boolean named = Boolean.TRUE.equals(call.get(CallRecordKeys.NAMED));
+    String dependency = named ? (String) call.get(CallRecordKeys.DEPENDENCY) : null;
+    Object attempts = call.get(CallRecordKeys.ATTEMPTS);
+    return new UpstreamFailure(kind, dependency, (String) call.get(CallRecordKeys.ADDRESS),
         attempts instanceof Integer ? (Integer) attempts : 0, exceptionType);
   }
 }

@@ -1,6 +1,7 @@
 package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.bootstrap.ServerSpanHooks;
+import dev.upstreamguard.bootstrap.TraceParent;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -36,7 +37,7 @@ final class AgentServerSpans implements ServerSpanHooks {
         builder.setAllAttributes(toAttributes(attributes));
         Span span = builder.startSpan();
         SpanContext c = span.getSpanContext();
-        String traceparent = "00-" + c.getTraceId() + '-' + c.getSpanId() + '-' + c.getTraceFlags().asHex();
+        String traceparent = TraceParent.format(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
         return new Object[] {span, traceparent, SpanCallObserver.tracestate(c)};
     }
 
