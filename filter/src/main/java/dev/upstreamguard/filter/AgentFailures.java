@@ -21,7 +21,7 @@ final class AgentFailures {
   private AgentFailures() {}
 
   /** The failed guarded call whose exception the escaping one holds (by identity); null without the agent. */
-  static UpstreamFailure delivered(ServerSpan span, Throwable escaped) {
+  static UpstreamFailure delivered(RequestTrace span, Throwable escaped) {
     Object scope = span.agentScope();
     AgentLink agent = span.agent();
     if (scope == null || agent == null) {
@@ -40,7 +40,7 @@ final class AgentFailures {
    * the application most likely turned that call's bad answer into its own exception. Null otherwise, and
    * without the agent.
    */
-  static UpstreamFailure answeredRightBefore(ServerSpan span, Throwable escaped) {
+  static UpstreamFailure answeredRightBefore(RequestTrace span, Throwable escaped) {
     Object scope = span.agentScope();
     AgentLink agent = span.agent();
     if (scope == null || agent == null || holdsProgrammingError(escaped)) {

@@ -15,6 +15,7 @@ import java.util.Map;
 /**
  * SERVER spans made by the agent's SDK for the servlet filter, when the application has no
  * OpenTelemetry SDK of its own: the request and its upstream attempts are then one trace all the same.
+ * The filter's side is its {@code AgentMadeSpan}, which hands over what it recorded when the span ends.
  * Thread-safe.
  */
 final class AgentServerSpans implements ServerSpanHooks {
