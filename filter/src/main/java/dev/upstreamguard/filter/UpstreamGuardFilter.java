@@ -79,7 +79,7 @@ import java.util.function.Supplier;
  */
 public class UpstreamGuardFilter implements Filter {
   private final UpstreamFailureClassifier preferredClassifier;
-  private final ServerSpans spans = new ServerSpans();
+  private final RequestTracer tracer = new RequestTracer();
   private volatile UpstreamFailureHandler handler;
   private volatile FilterSettings settings = FilterSettings.defaults();
   private volatile Supplier<List<Map<String, Object>>> health = HealthEndpoint.AGENT;
@@ -156,7 +156,7 @@ public class UpstreamGuardFilter implements Filter {
   private void requestDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     UpstreamFailureHandler handler = this.handler;
-    GuardedRequest guarded = new GuardedRequest(request, response, spans.startOrAdopt(request), handler);
+    GuardedRequest guarded = new GuardedRequest(request, response, tracer.startOrAdopt(request), handler);
     request.setAttribute(GuardedRequest.ATTRIBUTE, guarded);
     boolean answered = false;
     Throwable escaped = null;
