@@ -178,6 +178,24 @@ class AgentStartupIT {
     }
 
     @Test
+    void anApplicationThatMakesNoCallStartsNoOpenTelemetryEvenWithADeadCollector() {
+        ChildJvm.Result result = ChildJvm.java()
+                .javaagent(AGENT)
+                .sysProp("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + Ports.refusedPort())
+                .mainClass(dev.upstreamguard.it.apps.IdleMain.class.getName())
+                .timeout(Duration.ofSeconds(60))
+                .run();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdoutLines()).contains("done");
+        // the SDK starts on the first span or metric: no exporter, batch processor or metric reader before
+        assertThat(result.stdoutLines()).filteredOn(l -> l.startsWith("thread="))
+                .noneMatch(l -> l.contains("BatchSpanProcessor") || l.contains("PeriodicMetricReader")
+                        || l.contains("HttpClient") || l.contains("telemetry-start"));
+        assertThat(agentLines(result)).isEmpty();
+    }
+
+    @Test
     void anUnreachableCollectorNeitherSlowsTheApplicationNorPrintsStackTraces() {
         upstream.otherwise(Fault.ok("ok"));
         int deadCollector = Ports.refusedPort();

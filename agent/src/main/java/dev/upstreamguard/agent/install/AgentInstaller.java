@@ -5,7 +5,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -13,7 +12,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.upstreamguard.agent.config.AgentConfig;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
-import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.Clock;
 import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.GuardPolicy;
@@ -27,6 +25,7 @@ import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionHooksI
 import dev.upstreamguard.agent.telemetry.Telemetry;
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.HealthBridge;
+import dev.upstreamguard.bootstrap.RequestBridge;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
@@ -49,11 +48,15 @@ public final class AgentInstaller {
     private AgentInstaller() {}
 
     public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
-        DeferredCallObserver observer = new DeferredCallObserver();
-        CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(observer), config.enforce(), Clock.SYSTEM,
+        LazyTelemetry telemetry = new LazyTelemetry();
+        CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(telemetry), config.enforce(), Clock.SYSTEM,
                 Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
         JdkHttpClientHooks httpClientHooks =
                 new JdkHttpClientHooks(guard, maxConnectTimeout(config), DeadlineWatch.system());
+        // Metrics are on whether or not tracing is. The SDK starts on the first span or metric and builds its
+        // exporters' HttpClient then: the hooks learn it is the agent's own.
+        telemetry.startWith(httpClientHooks::buildInternalClients,
+                () -> Telemetry.start(version, config.tracingEnabled(), guard.dependencies()));
         Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
         Bridge.installLibraries(new LibraryAdapters(guard));
         Bridge.installErrorSink(AgentLog::internalError);
@@ -61,10 +64,9 @@ public final class AgentInstaller {
         instrument(instrumentation, config.debug());
 
         HealthBridge.install(new HealthSnapshot(guard.dependencies(), Clock.SYSTEM));
-        // Metrics are on whether or not tracing is. The SDK builds its exporters' HttpClient here: the hooks
-        // learn it is the agent's own.
-        httpClientHooks.buildInternalClients(() -> observer.delegateTo(
-                Telemetry.start(version, config.tracingEnabled(), guard.dependencies())));
+        if (config.tracingEnabled()) {
+            RequestBridge.installServerSpans(telemetry);
+        }
     }
 
     /** A client serves every dependency, so its connect bound is the largest configured one. */
@@ -82,8 +84,9 @@ public final class AgentInstaller {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(debug))
-                // The default ignores every JDK class; we instrument a few by name and ignore ourselves.
-                .ignore(nameStartsWith("dev.upstreamguard.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                // The default ignores every JDK class; we instrument a few by name and ignore ourselves. Names
+                // first: isSynthetic() makes ByteBuddy parse the class file of every type it is asked about.
+                .ignore(IgnoredTypes.INSTANCE.or(isSynthetic()))
                 .assureReadEdgeTo(instrumentation, Bridge.class)
                 .type(named("jdk.internal.net.http.HttpClientFacade"))
                 .transform(advice(agentLoader)
@@ -181,21 +184,6 @@ public final class AgentInstaller {
             if (debug) {
                 AgentLog.info("instrumented " + typeDescription.getName());
             }
-        }
-    }
-
-    /** The observer the engine starts with; the real one is set once OpenTelemetry is up. */
-    static final class DeferredCallObserver implements CallObserver {
-        private volatile CallObserver delegate = CallObserver.NOOP;
-
-        void delegateTo(CallObserver observer) {
-            delegate = observer;
-        }
-
-        @Override
-        public CallTrace startCall(dev.upstreamguard.agent.core.CallRequest request,
-                                   dev.upstreamguard.agent.core.Dependency dependency) {
-            return delegate.startCall(request, dependency);
         }
     }
 }

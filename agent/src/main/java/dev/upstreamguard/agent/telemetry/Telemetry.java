@@ -3,7 +3,7 @@ package dev.upstreamguard.agent.telemetry;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallObserver;
 import io.opentelemetry.api.OpenTelemetry;
-import dev.upstreamguard.bootstrap.RequestBridge;
+import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import dev.upstreamguard.agent.core.DependencyResolver;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Sets up the agent's own (shaded) OpenTelemetry SDK through the SDK's autoconfiguration, so the
- * standard {@code otel.*} / {@code OTEL_*} settings apply, and turns it into a {@link CallObserver}.
+ * standard {@code otel.*} / {@code OTEL_*} settings apply, and turns it into a {@link CallObserver} and
+ * the filter's SERVER spans. Immutable once built.
  */
 public final class Telemetry {
 
@@ -43,15 +44,40 @@ public final class Telemetry {
     /** Held so the logger (and its settings) is not collected. */
     private static Logger sdkLogger;
 
-    private Telemetry() {}
+    /** No SDK: calls are guarded without spans or metrics, and the filter gets no SERVER spans. */
+    public static final Telemetry NONE = new Telemetry(CallObserver.NOOP, null);
+
+    private final CallObserver observer;
+    private final ServerSpanHooks serverSpans;
+
+    private Telemetry(CallObserver observer, ServerSpanHooks serverSpans) {
+        this.observer = observer;
+        this.serverSpans = serverSpans;
+    }
+
+    /** A telemetry of the given parts (tests stand in their own observer). */
+    public static Telemetry of(CallObserver observer, ServerSpanHooks serverSpans) {
+        return new Telemetry(observer, serverSpans);
+    }
 
     /**
-     * Builds the SDK, installs the filter's server-span hooks (when tracing) and returns the observer that
-     * makes the attempt spans (when tracing) and records the metrics (unless {@code otel.metrics.exporter=none}
-     * or {@code otel.sdk.disabled=true}, when the SDK's meters record nothing); on any failure logs one line
-     * and returns {@link CallObserver#NOOP} so the agent still guards calls.
+     * The observer that makes the attempt spans (when tracing) and records the metrics (unless {@code
+     * otel.metrics.exporter=none} or {@code otel.sdk.disabled=true}, when the SDK's meters record nothing).
      */
-    public static CallObserver start(String agentVersion, boolean tracing, DependencyResolver dependencies) {
+    public CallObserver observer() {
+        return observer;
+    }
+
+    /** The SERVER spans for the filter, made by this SDK; null without tracing. */
+    public ServerSpanHooks serverSpans() {
+        return serverSpans;
+    }
+
+    /**
+     * Builds the SDK; on any failure logs one line and returns {@link #NONE} so the agent still guards
+     * calls. Installs nothing: the caller hands {@link #serverSpans()} to the bridge.
+     */
+    public static Telemetry start(String agentVersion, boolean tracing, DependencyResolver dependencies) {
         routeSdkLogging();
         try {
             Map<String, String> defaults = tracing ? DEFAULTS : DEFAULTS_WITHOUT_TRACING;
@@ -61,19 +87,20 @@ public final class Telemetry {
                     .build()
                     .getOpenTelemetrySdk();
             CallObserver spans = CallObserver.NOOP;
+            ServerSpanHooks serverSpans = null;
             if (tracing) {
                 Tracer tracer = sdk.getTracer("dev.upstreamguard.agent", agentVersion);
-                RequestBridge.installServerSpans(new AgentServerSpans(tracer));
+                serverSpans = new AgentServerSpans(tracer);
                 spans = new SpanCallObserver(tracer, ParentContexts::current);
             }
             Meter meter = sdk.getMeterProvider().meterBuilder("dev.upstreamguard.agent")
                     .setInstrumentationVersion(agentVersion)
                     .build();
-            return new MetricsCallObserver(meter, spans, dependencies);
+            return new Telemetry(new MetricsCallObserver(meter, spans, dependencies), serverSpans);
         } catch (RuntimeException | LinkageError e) {
             AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); calls are guarded without spans");
-            return CallObserver.NOOP;
+            return NONE;
         }
     }
 
