@@ -196,6 +196,27 @@ class AgentStartupIT {
     }
 
     @Test
+    void aCollectorThatNeverAnswersDoesNotHoldUpTheApplicationsExit() {
+        upstream.otherwise(Fault.ok("ok"));
+        try (FaultyUpstream collector = FaultyUpstream.start()) {
+            collector.otherwise(Fault.hangHead());
+
+            ChildJvm.Result result = ChildJvm.java()
+                    .javaagent(AGENT)
+                    .sysProp("otel.exporter.otlp.endpoint", collector.url(""))
+                    .sysProp("otel.exporter.otlp.timeout", "60000")
+                    .mainClass(CallMain.class.getName(), "jdk", upstream.url("/x"), "1")
+                    .timeout(Duration.ofSeconds(150))
+                    .run();
+
+            assertThat(result.stdoutLines()).contains("status=200");
+            // the last spans and metrics are flushed at exit, but for a bounded time, not the export timeout:
+            // a few seconds on a loaded machine, where waiting for the collector would take over 60 s
+            assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void anUnreachableCollectorNeitherSlowsTheApplicationNorPrintsStackTraces() {
         upstream.otherwise(Fault.ok("ok"));
         int deadCollector = Ports.refusedPort();

@@ -2,11 +2,11 @@ package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallObserver;
-import io.opentelemetry.api.OpenTelemetry;
 import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import dev.upstreamguard.agent.core.DependencyResolver;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -28,6 +28,8 @@ public final class Telemetry {
             "otel.metrics.exporter", "otlp",
             "otel.logs.exporter", "none",
             "otel.service.name", "unknown_service:java");
+    /** How long the exit waits for the last export: a live collector takes milliseconds. */
+    static final long EXIT_FLUSH_MILLIS = 1_000;
     /** With {@code upstreamguard.tracing.enabled=false} no span is made, so no trace exporter is set up either. */
     static final Map<String, String> DEFAULTS_WITHOUT_TRACING;
 
@@ -81,11 +83,13 @@ public final class Telemetry {
         routeSdkLogging();
         try {
             Map<String, String> defaults = tracing ? DEFAULTS : DEFAULTS_WITHOUT_TRACING;
-            OpenTelemetry sdk = AutoConfiguredOpenTelemetrySdk.builder()
+            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
                     .setServiceClassLoader(Telemetry.class.getClassLoader())
+                    .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
+            flushAtExit(sdk);
             CallObserver spans = CallObserver.NOOP;
             ServerSpanHooks serverSpans = null;
             if (tracing) {
@@ -101,6 +105,30 @@ public final class Telemetry {
             AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); calls are guarded without spans");
             return NONE;
+        }
+    }
+
+    /**
+     * At exit, the last spans and metrics go out, for {@link #EXIT_FLUSH_MILLIS} at most: the SDK's own hook
+     * would wait for the collector as long as its export timeout and retries take (8 s for a refused
+     * port, a minute for one that never answers with a timeout of a minute), holding up the application's exit.
+     */
+    private static void flushAtExit(OpenTelemetrySdk sdk) {
+        // shutdown() itself blocks while the metric reader's last export runs: run it aside and wait a bounded time
+        Thread hook = new Thread(() -> {
+            Thread flush = new Thread(sdk::shutdown, "upstream-guard-telemetry-flush");
+            flush.setDaemon(true);
+            flush.start();
+            try {
+                flush.join(EXIT_FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "upstream-guard-telemetry-exit");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: nothing to add
         }
     }
 
