@@ -5,6 +5,7 @@ import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Dependency;
 import dev.upstreamguard.agent.telemetry.Telemetry;
+import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import java.security.AccessController;
 import java.security.PrivilegedAction;
@@ -128,7 +129,10 @@ final class LazyTelemetry implements CallObserver, ServerSpanHooks {
             try {
                 asAgentsOwn.accept(() -> built[0] = starter.get());
             } catch (Throwable e) {
-                AgentLog.internalError("starting OpenTelemetry", e);
+                // Telemetry.start reports its own failures; this is a bug of ours, counted like one
+                Bridge.recordError();
+                AgentLog.warnOnce("telemetry-start-failed", "OpenTelemetry could not be set up ("
+                        + e.getClass().getName() + "); calls are guarded without spans");
             }
             synchronized (lock) {
                 telemetry = built[0];
