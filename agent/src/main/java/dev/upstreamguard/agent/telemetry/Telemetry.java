@@ -110,8 +110,8 @@ public final class Telemetry {
 
     /**
      * At exit, the last spans and metrics go out, for {@link #EXIT_FLUSH_MILLIS} at most: the SDK's own hook
-     * would wait for the collector as long as its export timeout and retries take (8 s for a refused
-     * port, a minute for one that never answers with a timeout of a minute), holding up the application's exit.
+     * waits for the collector as long as its exporters' timeouts and retries take (8 s for a refused port,
+     * 20 s and more for one that never answers), holding up the application's exit.
      */
     private static void flushAtExit(OpenTelemetrySdk sdk) {
         // shutdown() itself blocks while the metric reader's last export runs: run it aside and wait a bounded time
