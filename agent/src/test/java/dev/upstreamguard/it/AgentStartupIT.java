@@ -178,6 +178,49 @@ class AgentStartupIT {
     }
 
     @Test
+    void anApplicationThatMakesNoCallStartsNoOpenTelemetryEvenWithADeadCollector() {
+        ChildJvm.Result result = ChildJvm.java()
+                .javaagent(AGENT)
+                .sysProp("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + Ports.refusedPort())
+                .mainClass(dev.upstreamguard.it.apps.IdleMain.class.getName())
+                .timeout(Duration.ofSeconds(60))
+                .run();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdoutLines()).contains("done");
+        // the SDK starts on the first span or metric: no exporter, batch processor or metric reader before
+        assertThat(result.stdoutLines()).filteredOn(l -> l.startsWith("thread="))
+                .noneMatch(l -> l.contains("BatchSpanProcessor") || l.contains("PeriodicMetricReader")
+                        || l.contains("HttpClient") || l.contains("telemetry-start"));
+        assertThat(agentLines(result)).isEmpty();
+    }
+
+    @Test
+    void aCollectorThatNeverAnswersDoesNotHoldUpTheApplicationsExit() {
+        upstream.otherwise(Fault.ok("ok"));
+        try (FaultyUpstream collector = FaultyUpstream.start()) {
+            collector.otherwise(Fault.hangHead());
+            try (ChildJvm.Running app = ChildJvm.java()
+                    .javaagent(AGENT)
+                    .sysProp("otel.exporter.otlp.endpoint", collector.url(""))
+                    .sysProp("otel.exporter.otlp.timeout", "60000")
+                    .mainClass(CallMain.class.getName(), "jdk", upstream.url("/x"), "1")
+                    .timeout(Duration.ofSeconds(150))
+                    .start()) {
+                app.awaitOutputLine(l -> l.startsWith("done in"), Duration.ofSeconds(60));
+                long mainEnded = System.nanoTime();
+                app.awaitExit(Duration.ofSeconds(120));
+                Duration exit = Duration.ofNanos(System.nanoTime() - mainEnded);
+
+                assertThat(app.stdout()).contains("status=200");
+                // the last spans and metrics get 1 s: a few seconds at most on a loaded machine, where waiting
+                // for the collector (the SDK's own shutdown) took 20 s and more
+                assertThat(exit).isLessThan(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    @Test
     void anUnreachableCollectorNeitherSlowsTheApplicationNorPrintsStackTraces() {
         upstream.otherwise(Fault.ok("ok"));
         int deadCollector = Ports.refusedPort();

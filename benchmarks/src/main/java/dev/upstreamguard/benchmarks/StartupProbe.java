@@ -13,8 +13,9 @@ import java.nio.file.Path;
 /**
  * A trivial application for the start-up and memory figures. Its first line prints {@code
  * System.nanoTime()} (on Linux {@code CLOCK_MONOTONIC}, shared by every process, so the launcher can
- * subtract the instant it started this JVM); it then makes one call with each guarded client, as an
- * application does soon after start-up (the agents transform the client classes when they load), waits
+ * subtract the instant it started this JVM); it then makes one call with each guarded client ({@code
+ * HttpURLConnection}, {@code HttpClient.send}, Apache HttpClient 5 and 4, OkHttp), as an application
+ * does soon after start-up (the agents transform the client classes when they load), waits
  * for background start-up work to settle, and prints its resident set size from {@code
  * /proc/self/status}.
  */
@@ -35,9 +36,37 @@ public final class StartupProbe {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<byte[]> response =
                 client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+        int apache5;
+        try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient apache =
+                     org.apache.hc.client5.http.impl.classic.HttpClients.createDefault()) {
+            apache5 = apache.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(uri), r -> {
+                try (InputStream in = r.getEntity().getContent()) {
+                    in.readAllBytes();
+                }
+                return r.getCode();
+            });
+        }
+        int apache4;
+        try (org.apache.http.impl.client.CloseableHttpClient apache =
+                     org.apache.http.impl.client.HttpClients.createDefault()) {
+            apache4 = apache.execute(new org.apache.http.client.methods.HttpGet(uri), r -> {
+                try (InputStream in = r.getEntity().getContent()) {
+                    in.readAllBytes();
+                }
+                return r.getStatusLine().getStatusCode();
+            });
+        }
+        okhttp3.OkHttpClient okHttp = new okhttp3.OkHttpClient();
+        int ok;
+        try (okhttp3.Response r = okHttp.newCall(new okhttp3.Request.Builder().url(uri.toString()).build()).execute()) {
+            r.body().bytes();
+            ok = r.code();
+        }
+        okHttp.dispatcher().executorService().shutdown();
+        okHttp.connectionPool().evictAll();
         long firstCallsNanos = System.nanoTime();
         System.out.println("first_calls_ns=" + (firstCallsNanos - mainNanos) + " status=" + status + "/"
-                + response.statusCode());
+                + response.statusCode() + "/" + apache5 + "/" + apache4 + "/" + ok);
 
         Thread.sleep(Long.getLong("bench.settle.ms", 500));
         System.out.println("rss_kb=" + residentKb());

@@ -2,12 +2,12 @@ package dev.upstreamguard.agent.install;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.upstreamguard.agent.config.AgentConfig;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
-import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.Clock;
 import dev.upstreamguard.agent.core.GuardPolicy;
 import dev.upstreamguard.agent.core.HealthSnapshot;
@@ -19,6 +19,7 @@ import dev.upstreamguard.agent.telemetry.RequestRecording;
 import dev.upstreamguard.agent.telemetry.Telemetry;
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.HealthBridge;
+import dev.upstreamguard.bootstrap.RequestBridge;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
@@ -46,8 +48,8 @@ public final class AgentInstaller {
     private AgentInstaller() {}
 
     public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
-        DeferredCallObserver observer = new DeferredCallObserver();
-        CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(observer), config.enforce(), Clock.SYSTEM,
+        LazyTelemetry telemetry = new LazyTelemetry();
+        CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(telemetry), config.enforce(), Clock.SYSTEM,
                 Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
         Bridge.installErrorSink(AgentLog::internalError);
 
@@ -73,19 +75,17 @@ public final class AgentInstaller {
             }
         }
         Bridge.installLibraries(new LibraryAdapters(guard, builderHooks));
+        // Metrics are on whether or not tracing is. The SDK starts on the first span or metric and builds its
+        // exporters' clients then: each module learns they are the agent's own.
+        telemetry.startWith(task -> asAgentsOwn(started, 0, task),
+                () -> Telemetry.start(version, config.tracingEnabled(), guard.dependencies()));
 
         instrument(instrumentation, config.debug(), types);
 
         HealthBridge.install(new HealthSnapshot(guard.dependencies(), Clock.SYSTEM));
-        // Metrics are on whether or not tracing is. The SDK builds its exporters' clients here: each module
-        // learns they are the agent's own.
-        Runnable startTelemetry = () -> observer.delegateTo(
-                Telemetry.start(version, config.tracingEnabled(), guard.dependencies()));
-        for (InstrumentationModule module : started) {
-            Runnable inner = startTelemetry;
-            startTelemetry = () -> module.buildAgentOwnClients(inner);
+        if (config.tracingEnabled()) {
+            RequestBridge.installServerSpans(telemetry);
         }
-        startTelemetry.run();
     }
 
     /**
@@ -107,6 +107,29 @@ public final class AgentInstaller {
         }
     }
 
+    /** Runs {@code task} inside every started module's {@link InstrumentationModule#buildAgentOwnClients}. */
+    private static void asAgentsOwn(List<InstrumentationModule> modules, int from, Runnable task) {
+        if (from == modules.size()) {
+            task.run();
+        } else {
+            modules.get(from).buildAgentOwnClients(() -> asAgentsOwn(modules, from + 1, task));
+        }
+    }
+
+    /**
+     * What the agent never transforms: types ignored by name (the JDK, the agent, common libraries) unless a
+     * module instruments them, and synthetic types. Names first: {@code isSynthetic()} makes ByteBuddy parse the
+     * class file of every type it is asked about. The modules' type matchers are name-based, so asking them
+     * for an ignored name costs a few string comparisons.
+     */
+    static ElementMatcher.Junction<TypeDescription> ignored(List<TypeInstrumentation> types) {
+        ElementMatcher.Junction<TypeDescription> instrumented = none();
+        for (TypeInstrumentation type : types) {
+            instrumented = instrumented.or(type.type());
+        }
+        return IgnoredTypes.INSTANCE.and(not(instrumented)).or(isSynthetic());
+    }
+
     /** A client serves every dependency, so its connect bound is the largest configured one. */
     private static long maxConnectTimeout(AgentConfig config) {
         long max = config.defaultPolicy().connectTimeoutMillis();
@@ -122,8 +145,7 @@ public final class AgentInstaller {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(debug))
-                // The default ignores every JDK class; the modules match the few we instrument by name.
-                .ignore(nameStartsWith("dev.upstreamguard.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
+                .ignore(ignored(types))
                 .assureReadEdgeTo(instrumentation, Bridge.class);
         for (TypeInstrumentation type : types) {
             AgentBuilder.Transformer.ForAdvice transformer = advice(agentLoader);
@@ -182,21 +204,6 @@ public final class AgentInstaller {
             if (debug) {
                 AgentLog.info("instrumented " + typeDescription.getName());
             }
-        }
-    }
-
-    /** The observer the engine starts with; the real one is set once OpenTelemetry is up. */
-    static final class DeferredCallObserver implements CallObserver {
-        private volatile CallObserver delegate = CallObserver.NOOP;
-
-        void delegateTo(CallObserver observer) {
-            delegate = observer;
-        }
-
-        @Override
-        public CallTrace startCall(dev.upstreamguard.agent.core.CallRequest request,
-                                   dev.upstreamguard.agent.core.Dependency dependency) {
-            return delegate.startCall(request, dependency);
         }
     }
 }

@@ -2,11 +2,11 @@ package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallObserver;
-import io.opentelemetry.api.OpenTelemetry;
-import dev.upstreamguard.bootstrap.RequestBridge;
+import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import dev.upstreamguard.agent.core.DependencyResolver;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * Sets up the agent's own (shaded) OpenTelemetry SDK through the SDK's autoconfiguration, so the
- * standard {@code otel.*} / {@code OTEL_*} settings apply, and turns it into a {@link CallObserver}.
+ * standard {@code otel.*} / {@code OTEL_*} settings apply, and turns it into a {@link CallObserver} and
+ * the filter's SERVER spans. Immutable once built.
  */
 public final class Telemetry {
 
@@ -27,6 +28,8 @@ public final class Telemetry {
             "otel.metrics.exporter", "otlp",
             "otel.logs.exporter", "none",
             "otel.service.name", "unknown_service:java");
+    /** How long the exit waits for the last export: a live collector takes milliseconds. */
+    static final long EXIT_FLUSH_MILLIS = 1_000;
     /** With {@code upstreamguard.tracing.enabled=false} no span is made, so no trace exporter is set up either. */
     static final Map<String, String> DEFAULTS_WITHOUT_TRACING;
 
@@ -43,37 +46,89 @@ public final class Telemetry {
     /** Held so the logger (and its settings) is not collected. */
     private static Logger sdkLogger;
 
-    private Telemetry() {}
+    /** No SDK: calls are guarded without spans or metrics, and the filter gets no SERVER spans. */
+    public static final Telemetry NONE = new Telemetry(CallObserver.NOOP, null);
+
+    private final CallObserver observer;
+    private final ServerSpanHooks serverSpans;
+
+    private Telemetry(CallObserver observer, ServerSpanHooks serverSpans) {
+        this.observer = observer;
+        this.serverSpans = serverSpans;
+    }
+
+    /** A telemetry of the given parts (tests stand in their own observer). */
+    public static Telemetry of(CallObserver observer, ServerSpanHooks serverSpans) {
+        return new Telemetry(observer, serverSpans);
+    }
 
     /**
-     * Builds the SDK, installs the filter's server-span hooks (when tracing) and returns the observer that
-     * makes the attempt spans (when tracing) and records the metrics (unless {@code otel.metrics.exporter=none}
-     * or {@code otel.sdk.disabled=true}, when the SDK's meters record nothing); on any failure logs one line
-     * and returns {@link CallObserver#NOOP} so the agent still guards calls.
+     * The observer that makes the attempt spans (when tracing) and records the metrics (unless {@code
+     * otel.metrics.exporter=none} or {@code otel.sdk.disabled=true}, when the SDK's meters record nothing).
      */
-    public static CallObserver start(String agentVersion, boolean tracing, DependencyResolver dependencies) {
+    public CallObserver observer() {
+        return observer;
+    }
+
+    /** The SERVER spans for the filter, made by this SDK; null without tracing. */
+    public ServerSpanHooks serverSpans() {
+        return serverSpans;
+    }
+
+    /**
+     * Builds the SDK; on any failure logs one line and returns {@link #NONE} so the agent still guards
+     * calls. Installs nothing: the caller hands {@link #serverSpans()} to the bridge.
+     */
+    public static Telemetry start(String agentVersion, boolean tracing, DependencyResolver dependencies) {
         routeSdkLogging();
         try {
             Map<String, String> defaults = tracing ? DEFAULTS : DEFAULTS_WITHOUT_TRACING;
-            OpenTelemetry sdk = AutoConfiguredOpenTelemetrySdk.builder()
+            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
                     .setServiceClassLoader(Telemetry.class.getClassLoader())
+                    .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
+            flushAtExit(sdk);
             CallObserver spans = CallObserver.NOOP;
+            ServerSpanHooks serverSpans = null;
             if (tracing) {
                 Tracer tracer = sdk.getTracer("dev.upstreamguard.agent", agentVersion);
-                RequestBridge.installServerSpans(new AgentServerSpans(tracer));
+                serverSpans = new AgentServerSpans(tracer);
                 spans = new SpanCallObserver(tracer, ParentContexts::current);
             }
             Meter meter = sdk.getMeterProvider().meterBuilder("dev.upstreamguard.agent")
                     .setInstrumentationVersion(agentVersion)
                     .build();
-            return new MetricsCallObserver(meter, spans, dependencies);
+            return new Telemetry(new MetricsCallObserver(meter, spans, dependencies), serverSpans);
         } catch (RuntimeException | LinkageError e) {
             AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); calls are guarded without spans");
-            return CallObserver.NOOP;
+            return NONE;
+        }
+    }
+
+    /**
+     * At exit, the last spans and metrics go out, for {@link #EXIT_FLUSH_MILLIS} at most: the SDK's own hook
+     * waits for the collector as long as its exporters' timeouts and retries take (8 s for a refused port,
+     * 20 s and more for one that never answers), holding up the application's exit.
+     */
+    private static void flushAtExit(OpenTelemetrySdk sdk) {
+        // shutdown() itself blocks while the metric reader's last export runs: run it aside and wait a bounded time
+        Thread hook = new Thread(() -> {
+            Thread flush = new Thread(sdk::shutdown, "upstream-guard-telemetry-flush");
+            flush.setDaemon(true);
+            flush.start();
+            try {
+                flush.join(EXIT_FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "upstream-guard-telemetry-exit");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: nothing to add
         }
     }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class InstrumentationModulesTest {
 
     /** Names that only an instrumentation package may write. */
-    private static final List<String> LIBRARY_NAMES = List.of("okhttp", "apache", "org.apache", "jdk.internal.net.http",
+    private static final List<String> LIBRARY_NAMES = List.of("okhttp", "org.apache.hc", "org.apache.http", "apache4", "apache5",
+            "jdk.internal.net.http",
             "sun.net.www", "HttpURLConnection", "java.net.http", "jetty");
 
     private static final Path MAIN = Path.of("src/main/java/dev/upstreamguard/agent");
