@@ -98,6 +98,31 @@ public class ClientCallBenchmark {
         }
     }
 
+    @Benchmark
+    public int jettyClient(Jetty jetty) throws Exception {
+        org.eclipse.jetty.client.ContentResponse response = jetty.client.GET(jetty.uri);
+        return response.getStatus() + response.getContent().length;
+    }
+
+    /** Jetty's HttpClient 12, {@code new HttpClient()} started, {@code GET(uri)} (the blocking {@code send()}). */
+    @State(Scope.Benchmark)
+    public static class Jetty {
+        URI uri;
+        org.eclipse.jetty.client.HttpClient client;
+
+        @Setup
+        public void setUp() throws Exception {
+            uri = upstreamUri();
+            client = new org.eclipse.jetty.client.HttpClient();
+            client.start();
+        }
+
+        @TearDown
+        public void tearDown() throws Exception {
+            client.stop();
+        }
+    }
+
     /** Apache HttpClient 5 classic, {@code HttpClients.createDefault()}. */
     @State(Scope.Benchmark)
     public static class Apache5 {
