@@ -67,6 +67,14 @@ public final class RequestBridge {
         }
     }
 
+    /**
+     * Gives the request of {@code scope} a deadline, {@code deadlineNanos} on the {@link System#nanoTime()}
+     * clock: every guarded call made for it is capped by the time left. Call before attaching the scope.
+     */
+    public static void deadline(Object scope, long deadlineNanos) {
+        ((RequestScope) scope).deadline(deadlineNanos);
+    }
+
     public static String traceparent(Object scope) {
         return ((RequestScope) scope).traceparent();
     }

@@ -6,7 +6,13 @@ package dev.upstreamguard.agent.core;
  */
 public final class Attempt {
     /** The attempt an adapter runs when the agent itself failed: the application's settings, no headers. */
-    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, 0, false, null, null, null);
+    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, 0, false, null, null, null, Attempt.NO_DEADLINE);
+
+    /** {@link #deadlineHeaderMillis()} of an attempt that carries no deadline. */
+    public static final long NO_DEADLINE = -1;
+
+    /** The header that carries the time left to the next service. */
+    public static final String DEADLINE_HEADER = "X-Request-Timeout-Ms";
 
     /** The call's decision at a response head; package-private so that only the engine answers. */
     interface HeadDecision {
@@ -21,9 +27,11 @@ public final class Attempt {
     private final String traceparent;
     private final String tracestate;
     private final HeadDecision call;
+    private final long deadlineHeaderMillis;
 
     Attempt(int number, long connectTimeoutMillis, long readTimeoutMillis, long callTimeLeftMillis, boolean enforce,
-            String traceparent, String tracestate, HeadDecision call) {
+            String traceparent, String tracestate, HeadDecision call, long deadlineHeaderMillis) {
+        this.deadlineHeaderMillis = deadlineHeaderMillis;
         this.number = number;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
@@ -78,6 +86,20 @@ public final class Attempt {
     /** The W3C {@code traceparent} to send, or {@code null} when tracing is off. */
     public String traceparent() {
         return traceparent;
+    }
+
+    /**
+     * The value of {@link #DEADLINE_HEADER} to send (the milliseconds left of the call, capped by the request's
+     * deadline less the reserve, at this attempt's start), or {@link #NO_DEADLINE}: the request has no deadline,
+     * propagation is off, or observe mode.
+     */
+    public long deadlineHeaderMillis() {
+        return deadlineHeaderMillis;
+    }
+
+    /** {@link #deadlineHeaderMillis()} as the header's text, or {@code null} when none is to be sent. */
+    public String deadlineHeader() {
+        return deadlineHeaderMillis < 0 ? null : Long.toString(deadlineHeaderMillis);
     }
 
     /** The W3C {@code tracestate} to send, or {@code null}. */
