@@ -72,6 +72,9 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
                 request.setHeader("tracestate", attempt.tracestate());
             }
         }
+        if (attempt.deadlineHeader() != null) {
+            request.setHeader(Attempt.DEADLINE_HEADER, attempt.deadlineHeader());
+        }
         bodyFailure = null;
         HttpEntity entity = null;
         if (request instanceof HttpEntityEnclosingRequest) {

@@ -76,6 +76,9 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
                 copy.setHeader("tracestate", attempt.tracestate());
             }
         }
+        if (attempt.deadlineHeader() != null) {
+            copy.setHeader(Attempt.DEADLINE_HEADER, attempt.deadlineHeader());
+        }
         bodyFailure = null;
         HttpEntity entity = copy.getEntity();
         if (entity != null) {

@@ -83,6 +83,11 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     }
 
     @Override
+    public IOException timeoutException(String message) {
+        return new java.net.http.HttpTimeoutException(message); // what send throws for its own request timeout
+    }
+
+    @Override
     public HttpResponse<Object> attempt(Attempt attempt) throws IOException, InterruptedException {
         ResponseDeadline deadline = deadlineFor(attempt, hooks.syncDeadlines());
         HttpRequest copy = requestFor(attempt, deadline == null);
@@ -205,7 +210,8 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     private HttpRequest requestFor(Attempt attempt, boolean timeoutInRequest) {
         boolean setTimeout = attempt.enforce() && timeoutInRequest;
         // a follow-up is told apart by the attempt's own request object, and a watched body needs a copy
-        if (attempt.traceparent() == null && !setTimeout && !followsUp && watchedBody == null) {
+        String deadline = attempt.deadlineHeader();
+        if (attempt.traceparent() == null && deadline == null && !setTimeout && !followsUp && watchedBody == null) {
             return request;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
@@ -224,6 +230,9 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
                     && (name.equalsIgnoreCase("traceparent") || name.equalsIgnoreCase("tracestate"))) {
                 continue;
             }
+            if (deadline != null && name.equalsIgnoreCase(Attempt.DEADLINE_HEADER)) {
+                continue; // the time left replaces the application's own value
+            }
             for (String value : header.getValue()) {
                 b.header(name, value);
             }
@@ -233,6 +242,9 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
             if (attempt.tracestate() != null) {
                 b.header("tracestate", attempt.tracestate());
             }
+        }
+        if (deadline != null) {
+            b.header(Attempt.DEADLINE_HEADER, deadline);
         }
         b.expectContinue(request.expectContinue());
         request.version().ifPresent(b::version);

@@ -105,7 +105,8 @@ final class OkHttpExchange implements Exchange<Response> {
     private Request requestFor(Attempt attempt) {
         RequestBody body = request.body();
         boolean watchBody = body != null && !body.isDuplex();
-        if (attempt.traceparent() == null && !attempt.enforce() && !watchBody) {
+        String deadline = attempt.deadlineHeader();
+        if (attempt.traceparent() == null && deadline == null && !attempt.enforce() && !watchBody) {
             return request;
         }
         Request.Builder b = request.newBuilder();
@@ -114,6 +115,9 @@ final class OkHttpExchange implements Exchange<Response> {
             if (attempt.tracestate() != null) {
                 b.header("tracestate", attempt.tracestate());
             }
+        }
+        if (deadline != null) {
+            b.header(Attempt.DEADLINE_HEADER, deadline);
         }
         if (attempt.enforce()) {
             b.tag(ResendShield.Sends.class, new ResendShield.Sends());

@@ -358,6 +358,10 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
                 c.setRequestProperty("tracestate", attempt.tracestate());
             }
         }
+        String deadline = attempt.deadlineHeader();
+        if (deadline != null) {
+            c.setRequestProperty(Attempt.DEADLINE_HEADER, deadline); // replaces the application's own value
+        }
         if (authenticator != null) {
             c.setAuthenticator(authenticator);
         }
