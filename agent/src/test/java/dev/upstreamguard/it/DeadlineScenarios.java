@@ -173,6 +173,25 @@ abstract class DeadlineScenarios {
     }
 
     @Test
+    void twoGuardedServicesInAChainAnswerWithinTheFirstCallersDeadline() throws Exception {
+        upstream.otherwise(Fault.slowHead(HOLD));
+        // storefront (this request) -> a second guarded service (the same app, another request) -> the slow upstream
+        String second = "http://deadline.test:" + app.port()
+                + calls("/app", "", url("deadline.test", upstream, "/slow"));
+
+        DeadlineApp.Answer answer = app.get(calls("/app", "", second), HEADER, "1000");
+
+        System.out.println("DEADLINE-TIMING " + driver().getClass().getSimpleName() + " chain deadline=1000ms answered="
+                + answer.millis() + "ms status=" + answer.status());
+        assertThat(answer.status()).as("the storefront's answer").isBetween(502, 504);
+        assertThat(answer.millis()).isLessThan(1_000 + SLACK_MILLIS);
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(200))).as("a second attempt").isFalse();
+        // the second service inherited the deadline: it told the slow upstream less than it was told (<= 950)
+        long toTheUpstream = Long.parseLong(upstream.requests().get(0).header(HEADER));
+        assertThat(toTheUpstream).isLessThanOrEqualTo(1_000 - 50 - 50).isPositive();
+    }
+
+    @Test
     void callsOnTheApplicationsOwnExecutorThreadsCarryNoDeadline() throws Exception {
         upstream.otherwise(Fault.ok("fine"));
 
