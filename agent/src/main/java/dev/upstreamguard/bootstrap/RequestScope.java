@@ -63,6 +63,7 @@ public final class RequestScope {
     public void deadline(long deadlineNanos) {
         this.deadlineNanos = deadlineNanos;
         this.hasDeadline = true;
+        RequestBridge.deadlinesInUse();
     }
 
     /** Records a finished guarded call that handed the application no exception of an upstream failure. */

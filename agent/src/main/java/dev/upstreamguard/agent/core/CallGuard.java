@@ -352,7 +352,7 @@ public final class CallGuard {
             this.dependency = dependencies.resolve(request.host(), request.port());
             this.policy = dependency.policy();
             long end = clock.nanoTime() + policy.callTimeoutMillis() * 1_000_000L;
-            RequestScope scope = RequestBridge.current();
+            RequestScope scope = RequestBridge.currentWithDeadlines(); // one field read until a request has a deadline
             boolean bounded = scope != null && scope.hasDeadline();
             if (bounded) {
                 long capped = scope.deadlineNanos() - policy.deadlineReserveMillis() * 1_000_000L;
