@@ -69,8 +69,11 @@ public final class Bridge {
         return urlConnectionHooks;
     }
 
-    public static void install(HttpClientHooks httpClient, UrlConnectionHooks urlConnection) {
+    public static void installHttpClient(HttpClientHooks httpClient) {
         httpClientHooks = httpClient;
+    }
+
+    public static void installUrlConnection(UrlConnectionHooks urlConnection) {
         urlConnectionHooks = urlConnection;
     }
 

@@ -94,21 +94,21 @@ public final class RequestScope {
                            String outcome, int status, Throwable delivered, long retryAfterSeconds) {
         Map<String, Object> call = new HashMap<>(16);
         if (retryAfterSeconds > 0) {
-            call.put("retryAfterSeconds", retryAfterSeconds);
+            call.put(CallRecordKeys.RETRY_AFTER_SECONDS, retryAfterSeconds);
         }
-        call.put("dependency", dependency);
-        call.put("named", named);
-        call.put("address", address);
+        call.put(CallRecordKeys.DEPENDENCY, dependency);
+        call.put(CallRecordKeys.NAMED, named);
+        call.put(CallRecordKeys.ADDRESS, address);
         if (failure != null) {
-            call.put("failure", failure);
+            call.put(CallRecordKeys.FAILURE, failure);
         }
-        call.put("attempts", attempts);
-        call.put("outcome", outcome);
+        call.put(CallRecordKeys.ATTEMPTS, attempts);
+        call.put(CallRecordKeys.OUTCOME, outcome);
         if (status >= 0) {
-            call.put("status", status);
+            call.put(CallRecordKeys.STATUS, status);
         }
         if (failure != null && delivered != null) {
-            call.put("exception", delivered.getClass().getName());
+            call.put(CallRecordKeys.EXCEPTION, delivered.getClass().getName());
         }
         Map<String, Object> recorded = Collections.unmodifiableMap(call);
         synchronized (lock) {

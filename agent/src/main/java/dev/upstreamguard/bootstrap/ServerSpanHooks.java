@@ -15,7 +15,12 @@ public interface ServerSpanHooks {
      */
     Object[] start(String name, Map<String, Object> attributes, String incomingTraceparent, String incomingTracestate);
 
-    /** Adds attributes, an optional event and an error status, and ends the span. */
+    /**
+     * Adds attributes, an optional event and an error status, and ends the span.
+     *
+     * @param errorType the span's {@code error.type} when its status is ERROR (set without a description),
+     *                  else null
+     */
     void end(Object span, Map<String, Object> attributes, String errorType, String eventName,
              Map<String, Object> eventAttributes);
 }

@@ -1,5 +1,6 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.bootstrap.CallRecordKeys;
 import java.util.ConcurrentModificationException;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -20,7 +21,7 @@ final class AgentFailures {
   private AgentFailures() {}
 
   /** The failed guarded call whose exception the escaping one holds (by identity); null without the agent. */
-  static UpstreamFailure delivered(ServerSpan span, Throwable escaped) {
+  static UpstreamFailure delivered(RequestTrace span, Throwable escaped) {
     Object scope = span.agentScope();
     AgentLink agent = span.agent();
     if (scope == null || agent == null) {
@@ -30,7 +31,7 @@ final class AgentFailures {
     if (call == null) {
       return null;
     }
-    Object exception = call.get("exception");
+    Object exception = call.get(CallRecordKeys.EXCEPTION);
     return toFailure(call, exception instanceof String ? (String) exception : escaped.getClass().getName());
   }
 
@@ -39,14 +40,14 @@ final class AgentFailures {
    * the application most likely turned that call's bad answer into its own exception. Null otherwise, and
    * without the agent.
    */
-  static UpstreamFailure answeredRightBefore(ServerSpan span, Throwable escaped) {
+  static UpstreamFailure answeredRightBefore(RequestTrace span, Throwable escaped) {
     Object scope = span.agentScope();
     AgentLink agent = span.agent();
     if (scope == null || agent == null || holdsProgrammingError(escaped)) {
       return null;
     }
     Map<String, Object> call = agent.lastCall(scope);
-    return call == null || !call.containsKey("failure") ? null : toFailure(call, escaped.getClass().getName());
+    return call == null || !call.containsKey(CallRecordKeys.FAILURE) ? null : toFailure(call, escaped.getClass().getName());
   }
 
   /**
@@ -76,14 +77,14 @@ final class AgentFailures {
   }
 
   private static UpstreamFailure toFailure(Map<String, Object> call, String exceptionType) {
-    UpstreamFailureKind kind = UpstreamFailureKind.fromValue(String.valueOf(call.get("failure")));
+    UpstreamFailureKind kind = UpstreamFailureKind.fromValue(String.valueOf(call.get(CallRecordKeys.FAILURE)));
     if (kind == null) {
       return null;
     }
-    boolean named = Boolean.TRUE.equals(call.get("named"));
-    String dependency = named ? (String) call.get("dependency") : null;
-    Object attempts = call.get("attempts");
-    return new UpstreamFailure(kind, dependency, (String) call.get("address"),
+    boolean named = Boolean.TRUE.equals(call.get(CallRecordKeys.NAMED));
+    String dependency = named ? (String) call.get(CallRecordKeys.DEPENDENCY) : null;
+    Object attempts = call.get(CallRecordKeys.ATTEMPTS);
+    return new UpstreamFailure(kind, dependency, (String) call.get(CallRecordKeys.ADDRESS),
         attempts instanceof Integer ? (Integer) attempts : 0, exceptionType);
   }
 }

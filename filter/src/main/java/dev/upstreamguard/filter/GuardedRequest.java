@@ -20,13 +20,13 @@ final class GuardedRequest implements AsyncListener {
   private final String method;
   private final String path;
   private final HttpServletResponse response;
-  private final ServerSpan span;
+  private final RequestTrace span;
   private final UpstreamFailureHandler handler;
   private final AtomicBoolean decided = new AtomicBoolean();
   private final AtomicBoolean listening = new AtomicBoolean();
 
   GuardedRequest(
-      HttpServletRequest request, HttpServletResponse response, ServerSpan span, UpstreamFailureHandler handler) {
+      HttpServletRequest request, HttpServletResponse response, RequestTrace span, UpstreamFailureHandler handler) {
     this.request = request;
     // Taken now: during a later error dispatch the request reports the error page's path.
     this.method = request.getMethod();
@@ -59,7 +59,8 @@ final class GuardedRequest implements AsyncListener {
     return response;
   }
 
-  ServerSpan span() {
+  /** The request's trace: its SERVER span and the agent's scope. */
+  RequestTrace span() {
     return span;
   }
 

@@ -80,13 +80,13 @@ final class HealthEndpoint {
         json.append(',');
       }
       first = false;
-      ProblemResponse.appendJsonString(json, String.valueOf(dependency.get("name")));
+      JsonText.appendString(json, String.valueOf(dependency.get("name")));
       json.append(":{\"status\":");
-      ProblemResponse.appendJsonString(json, String.valueOf(dependency.get("status")));
+      JsonText.appendString(json, String.valueOf(dependency.get("status")));
       Object breaker = dependency.get("breaker");
       if (breaker != null) {
         json.append(",\"breaker\":");
-        ProblemResponse.appendJsonString(json, breaker.toString());
+        JsonText.appendString(json, breaker.toString());
         Object next = dependency.get("nextProbeInSeconds");
         if (next instanceof Number) {
           json.append(",\"nextProbeInSeconds\":").append(((Number) next).longValue());
@@ -99,7 +99,7 @@ final class HealthEndpoint {
       Object lastFailureAt = dependency.get("lastFailureAt");
       if (lastFailure != null && lastFailureAt instanceof Number) {
         json.append(",\"lastFailure\":");
-        ProblemResponse.appendJsonString(json, lastFailure.toString());
+        JsonText.appendString(json, lastFailure.toString());
         json.append(",\"lastFailureAt\":\"")
             .append(Instant.ofEpochMilli(((Number) lastFailureAt).longValue()).truncatedTo(ChronoUnit.SECONDS))
             .append('"');

@@ -1,5 +1,6 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.bootstrap.TraceParent;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -19,7 +20,7 @@ final class LocalTrace {
 
   /** @param traceparent the request's single {@code traceparent} header, or null */
   static LocalTrace continuing(String traceparent) {
-    String continued = validTraceId(traceparent);
+    String continued = TraceParent.traceId(traceparent);
     return new LocalTrace(continued != null ? continued : randomHex(2), randomHex(1));
   }
 
@@ -29,50 +30,7 @@ final class LocalTrace {
 
   /** The W3C {@code traceresponse}: sampled flag {@code 00}, since nothing records this request. */
   String traceResponse() {
-    return "00-" + traceId + "-" + spanId + "-00";
-  }
-
-  /**
-   * The trace id of a valid W3C Trace Context {@code traceparent}, or null: {@code version-traceid-parentid-flags},
-   * lower-case hex, version not {@code ff} (a version {@code 00} header is exactly 55 characters, a later
-   * version may carry more after a {@code -}), trace id and parent id not all zeros.
-   */
-  static String validTraceId(String header) {
-    if (header == null || header.length() < 55) {
-      return null;
-    }
-    boolean version00 = header.startsWith("00");
-    if (!isHex(header, 0, 2) || header.startsWith("ff")
-        || (version00 ? header.length() != 55 : header.length() > 55 && header.charAt(55) != '-')) {
-      return null;
-    }
-    if (header.charAt(2) != '-' || header.charAt(35) != '-' || header.charAt(52) != '-') {
-      return null;
-    }
-    if (!isHex(header, 3, 35) || !isHex(header, 36, 52) || !isHex(header, 53, 55)
-        || isZeros(header, 3, 35) || isZeros(header, 36, 52)) {
-      return null;
-    }
-    return header.substring(3, 35);
-  }
-
-  private static boolean isHex(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isZeros(String s, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) != '0') {
-        return false;
-      }
-    }
-    return true;
+    return TraceParent.format(traceId, spanId, "00");
   }
 
   /** {@code longs} random 64-bit values as lower-case hex, 16 digits each, not all zeros. */

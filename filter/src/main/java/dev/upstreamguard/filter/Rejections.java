@@ -1,5 +1,6 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.bootstrap.CallRecordKeys;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class Rejections {
         }
       }
     }
-    Object recorded = recordedCall == null ? null : recordedCall.get("retryAfterSeconds");
+    Object recorded = recordedCall == null ? null : recordedCall.get(CallRecordKeys.RETRY_AFTER_SECONDS);
     return recorded instanceof Long ? Math.max(1, (Long) recorded) : 1;
   }
 

@@ -51,7 +51,7 @@ final class UpstreamFailureHandler {
 
   private boolean decideAndAnswer(GuardedRequest guarded, Throwable failure) {
     HttpServletRequest request = guarded.request();
-    ServerSpan span = guarded.span();
+    RequestTrace span = guarded.span();
     // The rules of docs/filter.md, "What counts as an upstream failure", strongest evidence first.
     UpstreamFailure upstream = AgentFailures.delivered(span, failure);
     if (upstream == null) {
@@ -68,7 +68,7 @@ final class UpstreamFailureHandler {
     HttpServletResponse response = guarded.response();
     // Record and log before answering, so both exist by the time the client sees the answer.
     int answering = response.isCommitted() ? 0 : status;
-    span.recordUpstreamFailure(upstream, failure, answering);
+    span.recordUpstreamFailure(upstream, answering);
     long retryAfterSeconds = -1;
     if (Rejections.isRejection(upstream.kind())) {
       Object scope = span.agentScope();
@@ -100,11 +100,11 @@ final class UpstreamFailureHandler {
 
   /** @return false if the response was committed in the meantime, so the failure must be rethrown */
   private boolean answer(HttpServletResponse response, HttpServletRequest request, String path,
-      UpstreamFailure upstream, int status, ServerSpan span, long retryAfterSeconds) {
+      UpstreamFailure upstream, int status, RequestTrace span, long retryAfterSeconds) {
     ProblemResponse problem = ProblemResponse.of(status, upstream, settings.exposeDependency(), path, span.traceId());
     boolean html = AcceptHeader.parse(request.getHeaders("Accept")).prefersHtml();
     try {
-      problem.writeTo(response, html, span.traceResponse(), retryAfterSeconds);
+      ProblemResponseWriter.write(problem, response, html, span.traceResponse(), retryAfterSeconds);
       return true;
     } catch (IllegalStateException committedMeanwhile) {
       return false;

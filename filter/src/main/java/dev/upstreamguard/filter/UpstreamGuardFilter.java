@@ -79,7 +79,7 @@ import java.util.function.Supplier;
  */
 public class UpstreamGuardFilter implements Filter {
   private final UpstreamFailureClassifier preferredClassifier;
-  private final ServerSpans spans = new ServerSpans();
+  private final RequestTracer tracer = new RequestTracer();
   private volatile UpstreamFailureHandler handler;
   private volatile FilterSettings settings = FilterSettings.defaults();
   private volatile Supplier<List<Map<String, Object>>> health = HealthEndpoint.AGENT;
@@ -157,9 +157,9 @@ public class UpstreamGuardFilter implements Filter {
   private void requestDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
       FilterSettings settings, long arrivalNanos) throws IOException, ServletException {
     UpstreamFailureHandler handler = this.handler;
-    ServerSpan serverSpan = spans.startOrAdopt(request);
-    giveDeadline(request, serverSpan, settings, arrivalNanos);
-    GuardedRequest guarded = new GuardedRequest(request, response, serverSpan, handler);
+    RequestTrace trace = tracer.startOrAdopt(request);
+    giveDeadline(request, trace, settings, arrivalNanos);
+    GuardedRequest guarded = new GuardedRequest(request, response, trace, handler);
     request.setAttribute(GuardedRequest.ATTRIBUTE, guarded);
     boolean answered = false;
     Throwable escaped = null;
@@ -187,9 +187,9 @@ public class UpstreamGuardFilter implements Filter {
    * Hands the request's deadline, if it has one, to the agent through its scope (making one when the request
    * has none yet, as when no trace is recorded), so that the agent caps every guarded call made for it.
    */
-  private static void giveDeadline(HttpServletRequest request, ServerSpan serverSpan, FilterSettings settings,
+  private static void giveDeadline(HttpServletRequest request, RequestTrace trace, FilterSettings settings,
       long arrivalNanos) {
-    AgentLink agent = serverSpan.agent();
+    AgentLink agent = trace.agent();
     if (agent == null) {
       agent = AgentLink.find();
       if (agent == null) {
@@ -204,10 +204,10 @@ public class UpstreamGuardFilter implements Filter {
     if (timeoutNanos == InboundDeadline.NONE) {
       return;
     }
-    Object scope = serverSpan.agentScope();
+    Object scope = trace.agentScope();
     if (scope == null) {
       scope = agent.open(null, null);
-      serverSpan.linkedTo(agent, scope);
+      trace.linkedTo(agent, scope);
     }
     agent.deadline(scope, arrivalNanos + timeoutNanos);
   }

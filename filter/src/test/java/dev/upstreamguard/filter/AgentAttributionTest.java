@@ -136,7 +136,7 @@ class AgentAttributionTest {
     assertThat(response.body()).doesNotContain("upstreamguard.dev/problems");
     SpanData span = spans.serverSpan("/app/fallback-then-npe");
     assertNoUpstreamFailure(span);
-    assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo("java.lang.NullPointerException");
+    assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.lang.NullPointerException");
     assertThat(log.records()).isEmpty();
   }
 
@@ -156,9 +156,9 @@ class AgentAttributionTest {
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body()).contains("\"failure\":\"status\"", "\"dependency\":\"pricing\"");
     SpanData span = spans.serverSpan("/app/own-exception-for-503");
-    assertThat(span.getAttributes().get(ServerSpan.FAILED_DEPENDENCY)).isEqualTo("pricing");
-    assertThat(span.getAttributes().get(ServerSpan.ATTEMPTS)).isEqualTo(3L);
-    assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo(PriceUnavailableException.class.getName());
+    assertThat(span.getAttributes().get(RequestTrace.FAILED_DEPENDENCY)).isEqualTo("pricing");
+    assertThat(span.getAttributes().get(RequestTrace.ATTEMPTS)).isEqualTo(3L);
+    assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo(PriceUnavailableException.class.getName());
   }
 
   @Test
@@ -176,8 +176,8 @@ class AgentAttributionTest {
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body()).contains("\"failure\":\"connect-failure\"", "\"dependency\":\"inventory\"");
     SpanData span = spans.serverSpan("/app/delivered-wrapped-after-a-later-success");
-    assertThat(span.getAttributes().get(ServerSpan.FAILED_DEPENDENCY)).isEqualTo("inventory");
-    assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo("java.net.ConnectException");
+    assertThat(span.getAttributes().get(RequestTrace.FAILED_DEPENDENCY)).isEqualTo("inventory");
+    assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.net.ConnectException");
     assertThat(log.messages()).singleElement().asString()
         .contains("connect-failure dependency=inventory", "attempts=3", "exception=java.net.ConnectException");
   }

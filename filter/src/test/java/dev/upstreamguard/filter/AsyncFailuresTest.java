@@ -199,7 +199,7 @@ class AsyncFailuresTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("async fine");
     SpanData span = spans.serverSpan(context + "/ok");
-    assertThat(span.getAttributes().get(ServerSpan.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+    assertThat(span.getAttributes().get(RequestTrace.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
     assertNoUpstreamFailure(span);
   }
 }

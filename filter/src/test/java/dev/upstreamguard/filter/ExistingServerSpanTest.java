@@ -37,7 +37,7 @@ class ExistingServerSpanTest {
     Filter otherInstrumentation = (request, response, chain) -> {
       Span span = spans.sdk.getTracer("other-instrumentation").spanBuilder("GET /app/*")
           .setSpanKind(SpanKind.SERVER)
-          .setAttribute(ServerSpans.URL_PATH, ((HttpServletRequest) request).getRequestURI())
+          .setAttribute(RequestTracer.URL_PATH, ((HttpServletRequest) request).getRequestURI())
           .startSpan();
       try (Scope ignored = span.makeCurrent()) {
         chain.doFilter(request, response);
@@ -76,9 +76,9 @@ class ExistingServerSpanTest {
       assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("other-instrumentation");
       assertThat(span.getName()).isEqualTo("GET /app/*");
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-      assertThat(span.getAttributes().get(ServerSpan.FAILURE)).isEqualTo("connect-failure");
-      assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo("java.net.ConnectException");
-      assertThat(span.getEvents()).extracting(e -> e.getName()).contains(ServerSpan.UPSTREAM_FAILURE_EVENT);
+      assertThat(span.getAttributes().get(RequestTrace.FAILURE)).isEqualTo("connect-failure");
+      assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.net.ConnectException");
+      assertThat(span.getEvents()).extracting(e -> e.getName()).contains(RequestTrace.UPSTREAM_FAILURE_EVENT);
       assertThat(response.body()).contains("\"traceId\":\"" + span.getTraceId() + "\"");
       assertThat(response.headers().firstValue("traceresponse").orElseThrow())
           .isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex());
@@ -94,7 +94,7 @@ class ExistingServerSpanTest {
     assertThat(spans.await(s -> true, 1)).singleElement().satisfies(span -> {
       assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("other-instrumentation");
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
-      assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isNull();
+      assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isNull();
       SynchronousFailuresTest.assertNoUpstreamFailure(span);
     });
   }

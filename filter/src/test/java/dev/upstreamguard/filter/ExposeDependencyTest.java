@@ -130,14 +130,14 @@ class ExposeDependencyTest {
     jetty.get("/none/unnamed");
 
     SpanData named = spans.serverSpan("/none/named");
-    assertThat(named.getAttributes().get(ServerSpan.FAILED_DEPENDENCY)).isEqualTo("inventory");
-    assertThat(named.getAttributes().get(ServerSpan.ATTEMPTS)).isEqualTo(3L);
+    assertThat(named.getAttributes().get(RequestTrace.FAILED_DEPENDENCY)).isEqualTo("inventory");
+    assertThat(named.getAttributes().get(RequestTrace.ATTEMPTS)).isEqualTo(3L);
     EventData event = named.getEvents().stream()
-        .filter(e -> e.getName().equals(ServerSpan.UPSTREAM_FAILURE_EVENT)).findFirst().orElseThrow();
-    assertThat(event.getAttributes().get(ServerSpan.FAILED_DEPENDENCY)).isEqualTo("inventory");
-    assertThat(event.getAttributes().get(ServerSpan.ATTEMPTS)).isEqualTo(3L);
+        .filter(e -> e.getName().equals(RequestTrace.UPSTREAM_FAILURE_EVENT)).findFirst().orElseThrow();
+    assertThat(event.getAttributes().get(RequestTrace.FAILED_DEPENDENCY)).isEqualTo("inventory");
+    assertThat(event.getAttributes().get(RequestTrace.ATTEMPTS)).isEqualTo(3L);
     // Without a name, spans (internal) use host:port, as the client spans do.
-    assertThat(spans.serverSpan("/none/unnamed").getAttributes().get(ServerSpan.FAILED_DEPENDENCY))
+    assertThat(spans.serverSpan("/none/unnamed").getAttributes().get(RequestTrace.FAILED_DEPENDENCY))
         .isEqualTo("inventory.internal:9000");
     assertThat(log.messages()).hasSize(2).anySatisfy(line -> assertThat(line)
         .contains("connect-failure dependency=inventory address=inventory.internal:8080 attempts=3"));
@@ -152,7 +152,7 @@ class ExposeDependencyTest {
         "\"detail\":\"An upstream service answered with an error.\"");
     SpanData span = spans.serverSpan("/name/status");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo("java.lang.IllegalStateException");
+    assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.lang.IllegalStateException");
   }
 
   @Test

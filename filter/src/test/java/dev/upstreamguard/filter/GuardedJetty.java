@@ -62,7 +62,7 @@ final class GuardedJetty implements AutoCloseable {
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath(contextPath);
     if (openTelemetry != null) {
-      context.setAttribute(ServerSpans.OPEN_TELEMETRY_ATTRIBUTE, openTelemetry);
+      context.setAttribute(RequestTracer.OPEN_TELEMETRY_ATTRIBUTE, openTelemetry);
     }
     if (inFront != null) {
       FilterHolder front = new FilterHolder(inFront);

@@ -40,7 +40,7 @@ class ProblemResponseTest {
 
   @Test
   void supplementaryCharactersBecomeOneHtmlReference() {
-    assertThat(ProblemResponse.escapeHtml("a\ud83d\ude00b\ud800")).isEqualTo("a&#x1F600;b&#xFFFD;");
+    assertThat(HtmlText.escape("a\ud83d\ude00b\ud800")).isEqualTo("a&#x1F600;b&#xFFFD;");
   }
 
   @Test

@@ -25,7 +25,7 @@ final class Spans {
   /** The one SERVER span whose url.path is {@code path}, waiting up to 5 s for it to end. */
   SpanData serverSpan(String path) throws InterruptedException {
     List<SpanData> spans = await(s -> s.getKind() == SpanKind.SERVER
-        && path.equals(s.getAttributes().get(ServerSpans.URL_PATH)), 1);
+        && path.equals(s.getAttributes().get(RequestTracer.URL_PATH)), 1);
     if (spans.size() != 1) {
       throw new AssertionError("expected one SERVER span for " + path + " but found " + spans + " among "
           + exporter.getFinishedSpanItems());

@@ -220,8 +220,8 @@ class SynchronousFailuresTest {
     SpanData span = spans.serverSpan("/app/npe");
     assertNoUpstreamFailure(span);
     // The filter owns this span, so it records the exception as the HTTP conventions ask.
-    assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo("java.lang.NullPointerException");
-    assertThat(span.getAttributes().get(ServerSpan.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(500L);
+    assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.lang.NullPointerException");
+    assertThat(span.getAttributes().get(RequestTrace.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(500L);
     assertThat(log.records()).isEmpty();
   }
 
@@ -246,9 +246,9 @@ class SynchronousFailuresTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(body).startsWith("partial").doesNotContain("problem", "Bad Gateway");
     SpanData span = spans.serverSpan("/app/committed");
-    assertThat(span.getAttributes().get(ServerSpan.FAILURE)).isEqualTo("connect-failure");
+    assertThat(span.getAttributes().get(RequestTrace.FAILURE)).isEqualTo("connect-failure");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    assertThat(span.getAttributes().get(ServerSpan.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+    assertThat(span.getAttributes().get(RequestTrace.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
     assertThat(log.messages()).singleElement().asString()
         .contains("connect-failure", "answered=unchanged (response already committed)");
   }
@@ -300,13 +300,13 @@ class SynchronousFailuresTest {
     SpanData span = spans.serverSpan("/app/ok");
     assertThat(span.getName()).isEqualTo("GET");
     assertThat(span.getParentSpanContext().isValid()).isFalse();
-    assertThat(span.getAttributes().get(ServerSpans.HTTP_REQUEST_METHOD)).isEqualTo("GET");
-    assertThat(span.getAttributes().get(ServerSpans.URL_SCHEME)).isEqualTo("http");
-    assertThat(span.getAttributes().get(ServerSpans.SERVER_ADDRESS)).isEqualTo("127.0.0.1");
-    assertThat(span.getAttributes().get(ServerSpans.SERVER_PORT)).isEqualTo((long) jetty.uri("/").getPort());
-    assertThat(span.getAttributes().get(ServerSpans.CLIENT_ADDRESS)).isEqualTo("127.0.0.1");
-    assertThat(span.getAttributes().get(ServerSpans.USER_AGENT_ORIGINAL)).isEqualTo("upstream-guard-test");
-    assertThat(span.getAttributes().get(ServerSpan.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
+    assertThat(span.getAttributes().get(RequestTracer.HTTP_REQUEST_METHOD)).isEqualTo("GET");
+    assertThat(span.getAttributes().get(RequestTracer.URL_SCHEME)).isEqualTo("http");
+    assertThat(span.getAttributes().get(RequestTracer.SERVER_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(span.getAttributes().get(RequestTracer.SERVER_PORT)).isEqualTo((long) jetty.uri("/").getPort());
+    assertThat(span.getAttributes().get(RequestTracer.CLIENT_ADDRESS)).isEqualTo("127.0.0.1");
+    assertThat(span.getAttributes().get(RequestTracer.USER_AGENT_ORIGINAL)).isEqualTo("upstream-guard-test");
+    assertThat(span.getAttributes().get(RequestTrace.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(200L);
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     assertNoUpstreamFailure(span);
     assertThat(log.records()).isEmpty();
@@ -349,22 +349,22 @@ class SynchronousFailuresTest {
 
   static void assertUpstreamFailureSpan(SpanData span, String kind, String errorType, long status) {
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    assertThat(span.getAttributes().get(ServerSpan.FAILURE)).isEqualTo(kind);
-    assertThat(span.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo(errorType);
-    assertThat(span.getAttributes().get(ServerSpan.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(status);
+    assertThat(span.getAttributes().get(RequestTrace.FAILURE)).isEqualTo(kind);
+    assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo(errorType);
+    assertThat(span.getAttributes().get(RequestTrace.HTTP_RESPONSE_STATUS_CODE)).isEqualTo(status);
     // Without the agent, the dependency and the number of attempts are unknown and not made up.
-    assertThat(span.getAttributes().get(ServerSpan.FAILED_DEPENDENCY)).isNull();
-    assertThat(span.getAttributes().get(ServerSpan.ATTEMPTS)).isNull();
+    assertThat(span.getAttributes().get(RequestTrace.FAILED_DEPENDENCY)).isNull();
+    assertThat(span.getAttributes().get(RequestTrace.ATTEMPTS)).isNull();
     EventData event = span.getEvents().stream()
-        .filter(e -> e.getName().equals(ServerSpan.UPSTREAM_FAILURE_EVENT)).findFirst().orElseThrow();
-    assertThat(event.getAttributes().get(ServerSpan.FAILURE)).isEqualTo(kind);
-    assertThat(event.getAttributes().get(ServerSpan.ERROR_TYPE)).isEqualTo(errorType);
+        .filter(e -> e.getName().equals(RequestTrace.UPSTREAM_FAILURE_EVENT)).findFirst().orElseThrow();
+    assertThat(event.getAttributes().get(RequestTrace.FAILURE)).isEqualTo(kind);
+    assertThat(event.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo(errorType);
   }
 
   static void assertNoUpstreamFailure(SpanData span) {
     assertThat(span.getAttributes().asMap().keySet()).extracting(AttributeKey::getKey)
         .noneMatch(key -> key.startsWith("upstreamguard."));
-    assertThat(span.getEvents()).extracting(EventData::getName).doesNotContain(ServerSpan.UPSTREAM_FAILURE_EVENT);
+    assertThat(span.getEvents()).extracting(EventData::getName).doesNotContain(RequestTrace.UPSTREAM_FAILURE_EVENT);
   }
 
   private static String readWhatArrives(InputStream body) {

@@ -79,7 +79,7 @@ class TomcatFailuresTest {
       wrapper.addMapping(path);
     });
     tomcat.start();
-    context.getServletContext().setAttribute(ServerSpans.OPEN_TELEMETRY_ATTRIBUTE, spans.sdk);
+    context.getServletContext().setAttribute(RequestTracer.OPEN_TELEMETRY_ATTRIBUTE, spans.sdk);
     port = connector.getLocalPort();
   }
 
@@ -210,7 +210,7 @@ class TomcatFailuresTest {
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.headers().firstValue("Content-Type").orElse("")).doesNotContain("problem+json");
     SpanData span = spans.serverSpan("/app/dispatch-throws");
-    assertThat(span.getAttributes().get(ServerSpan.FAILURE)).isEqualTo("connect-failure");
+    assertThat(span.getAttributes().get(RequestTrace.FAILURE)).isEqualTo("connect-failure");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(log.messages()).singleElement().asString()
         .contains("answered=unchanged (response already committed)");
@@ -229,7 +229,7 @@ class TomcatFailuresTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     SpanData span = spans.serverSpan("/app/commit-then-throw");
-    assertThat(span.getEvents()).filteredOn(e -> e.getName().equals(ServerSpan.UPSTREAM_FAILURE_EVENT)).hasSize(1);
+    assertThat(span.getEvents()).filteredOn(e -> e.getName().equals(RequestTrace.UPSTREAM_FAILURE_EVENT)).hasSize(1);
     assertThat(log.messages()).singleElement().asString().contains("answered=unchanged");
   }
 

@@ -14,6 +14,9 @@ public final class Attempt {
     /** The header that carries the time left to the next service. */
     public static final String DEADLINE_HEADER = "X-Request-Timeout-Ms";
 
+    private static final String TRACEPARENT = "traceparent";
+    private static final String TRACESTATE = "tracestate";
+
     /** The call's decision at a response head; package-private so that only the engine answers. */
     interface HeadDecision {
         boolean retriesAfterHead(int attempt, int status, String retryAfter);
@@ -60,6 +63,14 @@ public final class Attempt {
         return number;
     }
 
+    /**
+     * A timeout in ms as the {@code int} that client APIs take: at least 1, since 0 means "no timeout" to
+     * them, and at most {@link Integer#MAX_VALUE}.
+     */
+    public static int clientMillis(long millis) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
+    }
+
     /** The effective connect timeout (already shrunk to the call's time left); apply it only when {@link #enforce()} is true. */
     public long connectTimeoutMillis() {
         return connectTimeoutMillis;
@@ -81,6 +92,42 @@ public final class Attempt {
     /** False in observe mode: the adapter must leave the application's own settings unchanged. */
     public boolean enforce() {
         return enforce;
+    }
+
+    /**
+     * True when this attempt carries headers of its own ({@link #writeHeaders}): the adapter then sends
+     * a copy of the application's request, never the request itself.
+     */
+    public boolean hasHeaders() {
+        return traceparent != null || deadlineHeaderMillis >= 0;
+    }
+
+    /**
+     * True when {@link #writeHeaders} sets {@code name} (case-insensitive) for this attempt: an adapter
+     * that copies the application's headers one by one leaves that one out.
+     */
+    public boolean writesHeader(String name) {
+        if (deadlineHeaderMillis >= 0 && DEADLINE_HEADER.equalsIgnoreCase(name)) {
+            return true; // the time left replaces the application's own value
+        }
+        return traceparent != null && (TRACEPARENT.equalsIgnoreCase(name) || TRACESTATE.equalsIgnoreCase(name));
+    }
+
+    /**
+     * Writes this attempt's own headers onto the client's request through the adapter's {@code setter}:
+     * the W3C trace context of the attempt's span, and {@link #DEADLINE_HEADER} with the time left when the
+     * call is made for a request with a deadline. The one place an attempt's headers are decided.
+     */
+    public <C> void writeHeaders(C carrier, HeaderSetter<? super C> setter) {
+        if (traceparent != null) {
+            setter.set(carrier, TRACEPARENT, traceparent);
+            if (tracestate != null) {
+                setter.set(carrier, TRACESTATE, tracestate);
+            }
+        }
+        if (deadlineHeaderMillis >= 0) {
+            setter.set(carrier, DEADLINE_HEADER, Long.toString(deadlineHeaderMillis));
+        }
     }
 
     /** The W3C {@code traceparent} to send, or {@code null} when tracing is off. */

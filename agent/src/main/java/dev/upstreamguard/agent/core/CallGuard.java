@@ -131,7 +131,7 @@ public final class CallGuard {
      * Runs a guarded call asynchronously. Cancelling the returned future cancels the attempt in flight
      * and any pending retry.
      */
-    public <R> CompletableFuture<R> executeAsync(CallRequest request, Exchange<R> exchange) {
+    public <R> CompletableFuture<R> executeAsync(CallRequest request, AsyncExchange<R> exchange) {
         Call<R> call = null;
         Attempt first;
         try {
@@ -150,7 +150,7 @@ public final class CallGuard {
             return CompletableFuture.failedFuture(call.rejection());
         }
         CompletableFuture<R> result = new CompletableFuture<>();
-        new AsyncRun<>(call, result).run(first);
+        new AsyncRun<>(call, exchange, result).run(first);
         return result;
     }
 
@@ -205,6 +205,7 @@ public final class CallGuard {
      */
     private final class AsyncRun<R> {
         private final Call<R> call;
+        private final AsyncExchange<R> exchange;
         private final CompletableFuture<R> result;
         private CompletableFuture<R> inFlight;
         /** True while a retry waits for its delay; the response it would replace is kept for discarding. */
@@ -212,8 +213,9 @@ public final class CallGuard {
         private R waitingResponse;
         private boolean delivering;
 
-        AsyncRun(Call<R> call, CompletableFuture<R> result) {
+        AsyncRun(Call<R> call, AsyncExchange<R> exchange, CompletableFuture<R> result) {
             this.call = call;
+            this.exchange = exchange;
             this.result = result;
             result.whenComplete((r, t) -> stoppedFromOutside());
         }
@@ -221,7 +223,7 @@ public final class CallGuard {
         void run(Attempt attempt) {
             CompletableFuture<R> attemptFuture;
             try {
-                attemptFuture = call.exchange.attemptAsync(attempt);
+                attemptFuture = exchange.attemptAsync(attempt);
             } catch (Throwable t) {
                 attemptFuture = CompletableFuture.failedFuture(t);
             }

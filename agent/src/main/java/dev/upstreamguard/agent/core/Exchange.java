@@ -17,11 +17,6 @@ public interface Exchange<R> {
     /** Runs one physical attempt synchronously, returning the client's response or throwing as it does. */
     R attempt(Attempt attempt) throws Throwable;
 
-    /** Starts one physical attempt asynchronously. Only async adapters implement it. */
-    default java.util.concurrent.CompletableFuture<R> attemptAsync(Attempt attempt) {
-        throw new UnsupportedOperationException("synchronous adapter");
-    }
-
     /** The response status code. */
     int status(R response);
 

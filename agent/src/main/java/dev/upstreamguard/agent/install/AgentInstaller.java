@@ -1,33 +1,32 @@
 package dev.upstreamguard.agent.install;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.upstreamguard.agent.config.AgentConfig;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallObserver;
 import dev.upstreamguard.agent.core.Clock;
-import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.GuardPolicy;
 import dev.upstreamguard.agent.core.HealthSnapshot;
-import dev.upstreamguard.agent.core.RequestRecording;
 import dev.upstreamguard.agent.core.Sleeper;
-import dev.upstreamguard.agent.instrumentation.jdkhttpclient.HttpClientAdvice;
-import dev.upstreamguard.agent.instrumentation.jdkhttpclient.JdkHttpClientHooks;
-import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionAdvice;
-import dev.upstreamguard.agent.instrumentation.urlconnection.UrlConnectionHooksImpl;
+import dev.upstreamguard.agent.instrumentation.InstrumentationContext;
+import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
+import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
+import dev.upstreamguard.agent.telemetry.RequestRecording;
 import dev.upstreamguard.agent.telemetry.Telemetry;
 import dev.upstreamguard.bootstrap.Bridge;
 import dev.upstreamguard.bootstrap.HealthBridge;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -44,27 +43,68 @@ import net.bytebuddy.utility.JavaModule;
 /** Wires the engine, the hooks and the instrumentation together; runs once, from {@code premain}. */
 public final class AgentInstaller {
 
-    private static final String INSTRUMENTATION = "dev.upstreamguard.agent.instrumentation.";
-
     private AgentInstaller() {}
 
     public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
         DeferredCallObserver observer = new DeferredCallObserver();
         CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(observer), config.enforce(), Clock.SYSTEM,
                 Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
-        JdkHttpClientHooks httpClientHooks =
-                new JdkHttpClientHooks(guard, maxConnectTimeout(config), DeadlineWatch.system());
-        Bridge.install(httpClientHooks, new UrlConnectionHooksImpl(guard));
-        Bridge.installLibraries(new LibraryAdapters(guard));
         Bridge.installErrorSink(AgentLog::internalError);
 
-        instrument(instrumentation, config.debug());
+        List<InstrumentationModule> modules = modules(AgentInstaller.class.getClassLoader());
+        InstrumentationContext context = new InstrumentationContext(guard, maxConnectTimeout(config));
+        Map<String, String> builderHooks = new HashMap<>();
+        List<InstrumentationModule> started = new ArrayList<>();
+        List<TypeInstrumentation> types = new ArrayList<>();
+        for (InstrumentationModule module : modules) {
+            try {
+                List<TypeInstrumentation> own = module.typeInstrumentations();
+                module.start(context);
+                started.add(module);
+                types.addAll(own);
+                for (TypeInstrumentation type : own) {
+                    if (type.builderHook() != null) {
+                        builderHooks.put(type.typeName(), type.builderHook());
+                    }
+                }
+            } catch (Throwable t) {
+                // that client is left alone, the others are guarded
+                AgentLog.internalError("starting the " + module.name() + " instrumentation", t);
+            }
+        }
+        Bridge.installLibraries(new LibraryAdapters(guard, builderHooks));
+
+        instrument(instrumentation, config.debug(), types);
 
         HealthBridge.install(new HealthSnapshot(guard.dependencies(), Clock.SYSTEM));
-        // Metrics are on whether or not tracing is. The SDK builds its exporters' HttpClient here: the hooks
-        // learn it is the agent's own.
-        httpClientHooks.buildInternalClients(() -> observer.delegateTo(
-                Telemetry.start(version, config.tracingEnabled(), guard.dependencies())));
+        // Metrics are on whether or not tracing is. The SDK builds its exporters' clients here: each module
+        // learns they are the agent's own.
+        Runnable startTelemetry = () -> observer.delegateTo(
+                Telemetry.start(version, config.tracingEnabled(), guard.dependencies()));
+        for (InstrumentationModule module : started) {
+            Runnable inner = startTelemetry;
+            startTelemetry = () -> module.buildAgentOwnClients(inner);
+        }
+        startTelemetry.run();
+    }
+
+    /**
+     * Every instrumentation package's module, listed in the agent jar's service file; one that cannot be
+     * loaded is logged and skipped.
+     */
+    static List<InstrumentationModule> modules(ClassLoader agentLoader) {
+        List<InstrumentationModule> modules = new ArrayList<>();
+        Iterator<InstrumentationModule> found = ServiceLoader.load(InstrumentationModule.class, agentLoader).iterator();
+        while (true) {
+            try {
+                if (!found.hasNext()) {
+                    return modules;
+                }
+                modules.add(found.next());
+            } catch (ServiceConfigurationError e) {
+                AgentLog.internalError("loading an instrumentation module", e);
+            }
+        }
     }
 
     /** A client serves every dependency, so its connect bound is the largest configured one. */
@@ -76,62 +116,23 @@ public final class AgentInstaller {
         return max;
     }
 
-    private static void instrument(Instrumentation instrumentation, boolean debug) {
+    private static void instrument(Instrumentation instrumentation, boolean debug, List<TypeInstrumentation> types) {
         ClassLoader agentLoader = AgentInstaller.class.getClassLoader();
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(debug))
-                // The default ignores every JDK class; we instrument a few by name and ignore ourselves.
+                // The default ignores every JDK class; the modules match the few we instrument by name.
                 .ignore(nameStartsWith("dev.upstreamguard.").or(nameStartsWith("net.bytebuddy.")).or(isSynthetic()))
-                .assureReadEdgeTo(instrumentation, Bridge.class)
-                .type(named("jdk.internal.net.http.HttpClientFacade"))
-                .transform(advice(agentLoader)
-                        .advice(named("send").and(takesArguments(2)), HttpClientAdvice.Send.class.getName())
-                        .advice(named("sendAsync").and(isPublic()).and(takesArguments(2).or(takesArguments(3))),
-                                HttpClientAdvice.SendAsync.class.getName()))
-                .type(named("jdk.internal.net.http.HttpClientImpl"))
-                .transform(advice(agentLoader)
-                        .advice(named("sendAsync").and(isPrivate()).and(takesArguments(4))
-                                        .and(returns(named("java.util.concurrent.CompletableFuture"))),
-                                HttpClientAdvice.InnerSendAsync.class.getName()))
-                .type(named("jdk.internal.net.http.HttpClientBuilderImpl"))
-                .transform(advice(agentLoader)
-                        .advice(named("build").and(takesArguments(0)), HttpClientAdvice.Build.class.getName()))
-                .type(named("jdk.internal.net.http.RequestPublishers$IterablePublisher"))
-                .transform(advice(agentLoader)
-                        .advice(isConstructor().and(takesArguments(1)), HttpClientAdvice.ByteArraysPublisher.class.getName()))
-                .type(named("jdk.internal.net.http.MultiExchange"))
-                .transform(advice(agentLoader)
-                        .advice(named("retryOnFailure").and(returns(boolean.class)),
-                                HttpClientAdvice.NoInternalRetry.class.getName())
-                        .advice(named("responseFilters").and(takesArguments(1)),
-                                HttpClientAdvice.FollowUp.class.getName()))
-                .type(named("sun.net.www.protocol.http.Handler").or(named("sun.net.www.protocol.https.Handler")))
-                .transform(advice(agentLoader)
-                        .advice(named("openConnection").and(takesArguments(1).or(takesArguments(2))),
-                                UrlConnectionAdvice.OpenConnection.class.getName()))
-                .type(named("sun.net.www.http.HttpClient"))
-                .transform(advice(agentLoader)
-                        .advice(named("parseHTTP"), UrlConnectionAdvice.NoInternalRetry.class.getName()))
-                // Third-party clients, matched by name only: an application without them loads none of this.
-                // Advice classes are named by string so that nothing here loads a library type.
-                .type(named("okhttp3.OkHttpClient"))
-                .transform(advice(agentLoader)
-                        .advice(isConstructor().and(takesArguments(1))
-                                        .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
-                                INSTRUMENTATION + "okhttp.OkHttpAdvice$Construct"))
-                .type(named("okhttp3.internal.connection.RealCall"))
-                .transform(advice(agentLoader)
-                        .advice(named("enqueue").and(takesArguments(1)), INSTRUMENTATION + "okhttp.OkHttpAdvice$Enqueue"))
-                .type(named("org.apache.hc.client5.http.impl.classic.HttpClientBuilder"))
-                .transform(advice(agentLoader)
-                        .advice(named("build").and(takesArguments(0)), INSTRUMENTATION + "apache5.Apache5Advice$Build"))
-                .type(named("org.apache.http.impl.client.HttpClientBuilder"))
-                .transform(advice(agentLoader)
-                        .advice(named("decorateProtocolExec").and(takesArguments(1)),
-                                INSTRUMENTATION + "apache4.Apache4Advice$DecorateProtocolExec"))
-                .installOn(instrumentation);
+                .assureReadEdgeTo(instrumentation, Bridge.class);
+        for (TypeInstrumentation type : types) {
+            AgentBuilder.Transformer.ForAdvice transformer = advice(agentLoader);
+            for (TypeInstrumentation.MethodAdvice method : type.advice()) {
+                transformer = transformer.advice(method.methods(), method.adviceClass());
+            }
+            builder = builder.type(type.type()).transform(transformer);
+        }
+        builder.installOn(instrumentation);
     }
 
     /**

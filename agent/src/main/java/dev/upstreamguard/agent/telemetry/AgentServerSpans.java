@@ -1,6 +1,7 @@
 package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.bootstrap.ServerSpanHooks;
+import dev.upstreamguard.bootstrap.TraceParent;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -14,6 +15,7 @@ import java.util.Map;
 /**
  * SERVER spans made by the agent's SDK for the servlet filter, when the application has no
  * OpenTelemetry SDK of its own: the request and its upstream attempts are then one trace all the same.
+ * The filter's side is its {@code AgentMadeSpan}, which hands over what it recorded when the span ends.
  * Thread-safe.
  */
 final class AgentServerSpans implements ServerSpanHooks {
@@ -36,7 +38,7 @@ final class AgentServerSpans implements ServerSpanHooks {
         builder.setAllAttributes(toAttributes(attributes));
         Span span = builder.startSpan();
         SpanContext c = span.getSpanContext();
-        String traceparent = "00-" + c.getTraceId() + '-' + c.getSpanId() + '-' + c.getTraceFlags().asHex();
+        String traceparent = TraceParent.format(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
         return new Object[] {span, traceparent, SpanCallObserver.tracestate(c)};
     }
 

@@ -6,6 +6,7 @@ import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Dependency;
 import dev.upstreamguard.agent.core.FailureKind;
 import dev.upstreamguard.agent.core.Outcome;
+import dev.upstreamguard.bootstrap.TraceParent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -166,7 +167,7 @@ public final class SpanCallObserver implements CallObserver {
             if (!c.isValid()) {
                 return null;
             }
-            return "00-" + c.getTraceId() + '-' + c.getSpanId() + '-' + c.getTraceFlags().asHex();
+            return TraceParent.format(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
         }
 
         @Override

@@ -151,7 +151,7 @@ final class EngineFakes {
      * A client whose attempts follow a script of responses and exceptions. Records every attempt it is
      * asked to run and every response the engine discards.
      */
-    static final class ScriptedExchange implements Exchange<FakeResponse> {
+    static final class ScriptedExchange implements AsyncExchange<FakeResponse> {
         private final Deque<Object> script = new ArrayDeque<>();
         private final FakeClock clock;
         final List<Attempt> attempts = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.upstreamguard.agent.core.EngineFakes.FakeClock;
 import dev.upstreamguard.agent.core.EngineFakes.FakeSleeper;
 import dev.upstreamguard.agent.core.EngineFakes.RecordingObserver;
 import dev.upstreamguard.agent.core.EngineFakes.ScriptedExchange;
+import dev.upstreamguard.agent.telemetry.RequestRecording;
 import dev.upstreamguard.bootstrap.RequestBridge;
 import java.net.ConnectException;
 import java.util.List;
@@ -16,7 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What the engine records for the filter into the scope of the request a call is made for. */
+/**
+ * What the engine records for the filter into the scope of the request a call is made for, through
+ * {@link RequestRecording}; here beside the engine's fakes, which drive real calls.
+ */
 class RequestRecordingTest {
     private final FakeClock clock = new FakeClock();
     private final ScriptedExchange exchange = new ScriptedExchange(clock);

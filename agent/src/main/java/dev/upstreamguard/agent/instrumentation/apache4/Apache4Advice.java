@@ -23,7 +23,7 @@ public final class Apache4Advice {
                                 @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object chain) {
             LibraryHooks hooks = Bridge.libraries();
             if (hooks != null && chain != null) {
-                chain = hooks.onBuild("apache4", type, builder, chain);
+                chain = hooks.onBuild(type, builder, chain);
             }
         }
     }

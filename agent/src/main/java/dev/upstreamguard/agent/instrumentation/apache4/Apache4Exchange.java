@@ -3,6 +3,7 @@ package dev.upstreamguard.agent.instrumentation.apache4;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.agent.core.ResponseDrain;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import org.apache.http.entity.HttpEntityWrapper;
  * {@code RequestConfig}, restored afterwards. Used by the thread running the call.
  */
 final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
+
+    private static final HeaderSetter<HttpRequestWrapper> HEADERS = HttpRequestWrapper::setHeader;
 
     private final ClientExecChain next;
     private final HttpRoute route;
@@ -66,15 +69,7 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     @Override
     public CloseableHttpResponse attempt(Attempt attempt) throws IOException, HttpException {
         request.setHeaders(originalHeaders);
-        if (attempt.traceparent() != null) {
-            request.setHeader("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                request.setHeader("tracestate", attempt.tracestate());
-            }
-        }
-        if (attempt.deadlineHeader() != null) {
-            request.setHeader(Attempt.DEADLINE_HEADER, attempt.deadlineHeader());
-        }
+        attempt.writeHeaders(request, HEADERS);
         bodyFailure = null;
         HttpEntity entity = null;
         if (request instanceof HttpEntityEnclosingRequest) {
@@ -90,9 +85,9 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
             // the wait for a pooled connection is part of the call (4.x waits forever by default)
             int poolWait = config.getConnectionRequestTimeout();
             context.setRequestConfig(RequestConfig.copy(config)
-                    .setConnectTimeout(toInt(attempt.connectTimeoutMillis()))
-                    .setSocketTimeout(toInt(attempt.readTimeoutMillis()))
-                    .setConnectionRequestTimeout(toInt(poolWait <= 0 ? attempt.callTimeLeftMillis()
+                    .setConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()))
+                    .setSocketTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()))
+                    .setConnectionRequestTimeout(Attempt.clientMillis(poolWait <= 0 ? attempt.callTimeLeftMillis()
                             : Math.min(poolWait, attempt.callTimeLeftMillis())))
                     .build());
             try {
@@ -243,9 +238,5 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
                 throw e;
             }
         }
-    }
-
-    private static int toInt(long millis) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
     }
 }

@@ -2,11 +2,11 @@ package dev.upstreamguard.agent.instrumentation.apache4;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
+import dev.upstreamguard.agent.instrumentation.BuilderHook;
 import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.function.BiFunction;
 import org.apache.http.client.HttpRequestRetryHandler;
 import org.apache.http.client.ServiceUnavailableRetryStrategy;
 import org.apache.http.impl.client.DefaultHttpRequestRetryHandler;
@@ -21,7 +21,7 @@ import org.apache.http.impl.execchain.ClientExecChain;
  * the application still gets the exception its client would throw. Loaded beside the application's
  * HttpClient; thread-safe.
  */
-public final class Apache4Guard implements BiFunction<Object, Object, Object> {
+public final class Apache4Guard implements BuilderHook<HttpClientBuilder, ClientExecChain> {
 
     private static final Field RETRY_HANDLER = field("retryHandler");
     private static final Field SERVICE_UNAVAILABLE = field("serviceUnavailStrategy");
@@ -36,7 +36,7 @@ public final class Apache4Guard implements BiFunction<Object, Object, Object> {
     }
 
     @Override
-    public Object apply(Object builder, Object protocolExec) {
+    public ClientExecChain onBuild(HttpClientBuilder builder, ClientExecChain protocolExec) {
         // Our own changes below stay on the builder: on a later build, remember what the application had.
         Object[] first = appSettings.get(builder);
         if (first == null) {
@@ -57,11 +57,10 @@ public final class Apache4Guard implements BiFunction<Object, Object, Object> {
         }
         if (guard.enforcing()) {
             // build() reads both right after this: no I/O retries, no re-send of a 503 by the client itself
-            HttpClientBuilder b = (HttpClientBuilder) builder;
-            b.disableAutomaticRetries();
-            b.setServiceUnavailableRetryStrategy(null);
+            builder.disableAutomaticRetries();
+            builder.setServiceUnavailableRetryStrategy(null);
         }
-        return new GuardedExecChain((ClientExecChain) protocolExec, guard,
+        return new GuardedExecChain(protocolExec, guard,
                 new GuardedExecChain.AppRetries(handler, effective, (ServiceUnavailableRetryStrategy) unavailable));
     }
 

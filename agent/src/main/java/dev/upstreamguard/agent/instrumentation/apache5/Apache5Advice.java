@@ -17,7 +17,7 @@ public final class Apache5Advice {
         public static void enter(@Advice.Origin Class<?> type, @Advice.This Object builder) {
             LibraryHooks hooks = Bridge.libraries();
             if (hooks != null) {
-                hooks.onBuild("apache5", type, builder, null);
+                hooks.onBuild(type, builder, null);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.upstreamguard.agent.instrumentation.apache5;
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.agent.core.ResponseDrain;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import org.apache.hc.core5.util.Timeout;
  * application's and the agent's is the one applied. Used by the thread running the call.
  */
 final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
+
+    private static final HeaderSetter<ClassicHttpRequest> HEADERS = ClassicHttpRequest::setHeader;
 
     private final ClassicHttpRequest request;
     private final ExecChain.Scope scope;
@@ -70,15 +73,7 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     @SuppressWarnings("deprecation")
     public ClassicHttpResponse attempt(Attempt attempt) throws IOException, HttpException {
         ClassicHttpRequest copy = ClassicRequestBuilder.copy(request).build();
-        if (attempt.traceparent() != null) {
-            copy.setHeader("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                copy.setHeader("tracestate", attempt.tracestate());
-            }
-        }
-        if (attempt.deadlineHeader() != null) {
-            copy.setHeader(Attempt.DEADLINE_HEADER, attempt.deadlineHeader());
-        }
+        attempt.writeHeaders(copy, HEADERS);
         bodyFailure = null;
         HttpEntity entity = copy.getEntity();
         if (entity != null) {

@@ -2,11 +2,11 @@ package dev.upstreamguard.agent.instrumentation.apache5;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
+import dev.upstreamguard.agent.instrumentation.BuilderHook;
 import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.function.BiFunction;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
@@ -17,7 +17,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  * disabled automatic retries) is handed to the handler: the engine then keeps at least the attempts and
  * waits it asks for. Loaded beside the application's HttpClient; thread-safe.
  */
-public final class Apache5Guard implements BiFunction<Object, Object, Object> {
+public final class Apache5Guard implements BuilderHook<HttpClientBuilder, Void> {
 
     static final String HANDLER_NAME = "upstream-guard";
 
@@ -32,8 +32,7 @@ public final class Apache5Guard implements BiFunction<Object, Object, Object> {
     }
 
     @Override
-    public Object apply(Object target, Object unused) {
-        HttpClientBuilder builder = (HttpClientBuilder) target;
+    public Void onBuild(HttpClientBuilder builder, Void unused) {
         GuardExecHandler handler = prepared.get(builder);
         if (handler == null) {
             // read before our own disableAutomaticRetries below: later builds see ours

@@ -2,7 +2,8 @@ package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.DeadlineWatch;
-import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.AsyncExchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -23,7 +24,9 @@ import java.util.concurrent.Flow;
  * {@link ResponseDeadline} where the JDK lets the agent abort an exchange (Java 16 and newer), else the
  * copy's own request timeout.
  */
-final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
+final class JdkHttpExchange implements AsyncExchange<HttpResponse<Object>> {
+
+    private static final HeaderSetter<HttpRequest.Builder> HEADERS = HttpRequest.Builder::setHeader;
 
     private final JdkHttpClientHooks hooks;
     private final HttpClient client;
@@ -210,8 +213,7 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
     private HttpRequest requestFor(Attempt attempt, boolean timeoutInRequest) {
         boolean setTimeout = attempt.enforce() && timeoutInRequest;
         // a follow-up is told apart by the attempt's own request object, and a watched body needs a copy
-        String deadline = attempt.deadlineHeader();
-        if (attempt.traceparent() == null && deadline == null && !setTimeout && !followsUp && watchedBody == null) {
+        if (!attempt.hasHeaders() && !setTimeout && !followsUp && watchedBody == null) {
             return request;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
@@ -226,26 +228,14 @@ final class JdkHttpExchange implements Exchange<HttpResponse<Object>> {
         }
         for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
             String name = header.getKey();
-            if (attempt.traceparent() != null
-                    && (name.equalsIgnoreCase("traceparent") || name.equalsIgnoreCase("tracestate"))) {
+            if (attempt.writesHeader(name)) {
                 continue;
-            }
-            if (deadline != null && name.equalsIgnoreCase(Attempt.DEADLINE_HEADER)) {
-                continue; // the time left replaces the application's own value
             }
             for (String value : header.getValue()) {
                 b.header(name, value);
             }
         }
-        if (attempt.traceparent() != null) {
-            b.header("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                b.header("tracestate", attempt.tracestate());
-            }
-        }
-        if (deadline != null) {
-            b.header(Attempt.DEADLINE_HEADER, deadline);
-        }
+        attempt.writeHeaders(b, HEADERS);
         b.expectContinue(request.expectContinue());
         request.version().ifPresent(b::version);
         if (setTimeout) {

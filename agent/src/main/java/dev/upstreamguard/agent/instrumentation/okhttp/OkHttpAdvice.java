@@ -21,7 +21,7 @@ public final class OkHttpAdvice {
         public static void enter(@Advice.Origin Class<?> client, @Advice.Argument(0) Object builder) {
             LibraryHooks hooks = Bridge.libraries();
             if (hooks != null) {
-                hooks.onBuild("okhttp", client, builder, null);
+                hooks.onBuild(client, builder, null);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.upstreamguard.agent.instrumentation.okhttp;
 
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
@@ -21,6 +22,8 @@ import okio.Sink;
  * thread running the call.
  */
 final class OkHttpExchange implements Exchange<Response> {
+
+    private static final HeaderSetter<Request.Builder> HEADERS = Request.Builder::header;
 
     /** How close to the client's call timeout a cancellation counts as that timeout firing. */
     private static final long CALL_TIMEOUT_MARGIN_NANOS = 100_000_000L;
@@ -52,8 +55,8 @@ final class OkHttpExchange implements Exchange<Response> {
     public Response attempt(Attempt attempt) throws IOException {
         Interceptor.Chain c = chain;
         if (attempt.enforce()) {
-            c = c.withConnectTimeout(millis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
-                    .withReadTimeout(millis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
+            c = c.withConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS)
+                    .withReadTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
         }
         bodyFailure = null;
         RetryAfterZeroShield.watch(responses);
@@ -105,20 +108,11 @@ final class OkHttpExchange implements Exchange<Response> {
     private Request requestFor(Attempt attempt) {
         RequestBody body = request.body();
         boolean watchBody = body != null && !body.isDuplex();
-        String deadline = attempt.deadlineHeader();
-        if (attempt.traceparent() == null && deadline == null && !attempt.enforce() && !watchBody) {
+        if (!attempt.hasHeaders() && !attempt.enforce() && !watchBody) {
             return request;
         }
         Request.Builder b = request.newBuilder();
-        if (attempt.traceparent() != null) {
-            b.header("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                b.header("tracestate", attempt.tracestate());
-            }
-        }
-        if (deadline != null) {
-            b.header(Attempt.DEADLINE_HEADER, deadline);
-        }
+        attempt.writeHeaders(b, HEADERS);
         if (attempt.enforce()) {
             b.tag(ResendShield.Sends.class, new ResendShield.Sends());
         }
@@ -189,9 +183,5 @@ final class OkHttpExchange implements Exchange<Response> {
             }
             buffered.emit();
         }
-    }
-
-    private static int millis(long millis) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, millis));
     }
 }

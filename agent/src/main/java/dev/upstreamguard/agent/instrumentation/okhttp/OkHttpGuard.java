@@ -2,7 +2,7 @@ package dev.upstreamguard.agent.instrumentation.okhttp;
 
 import dev.upstreamguard.agent.core.CallGuard;
 import java.util.List;
-import java.util.function.BiFunction;
+import dev.upstreamguard.agent.instrumentation.BuilderHook;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
@@ -13,7 +13,7 @@ import okhttp3.OkHttpClient;
  * while OkHttp still tries a host name's next address when a connect fails. Loaded beside the
  * application's OkHttp; thread-safe.
  */
-public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
+public final class OkHttpGuard implements BuilderHook<OkHttpClient.Builder, Void> {
 
     private final CallGuard guard;
 
@@ -22,8 +22,7 @@ public final class OkHttpGuard implements BiFunction<Object, Object, Object> {
     }
 
     @Override
-    public Object apply(Object target, Object unused) {
-        OkHttpClient.Builder builder = (OkHttpClient.Builder) target;
+    public Void onBuild(OkHttpClient.Builder builder, Void unused) {
         List<Interceptor> interceptors = builder.interceptors();
         boolean present = false;
         for (Interceptor interceptor : interceptors) {

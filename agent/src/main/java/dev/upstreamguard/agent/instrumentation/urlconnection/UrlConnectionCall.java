@@ -5,6 +5,7 @@ import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallRequest;
 import dev.upstreamguard.agent.core.Exchange;
+import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.agent.core.ResponseDrain;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.ByteArrayOutputStream;
@@ -34,6 +35,8 @@ import javax.net.ssl.HttpsURLConnection;
  * {@code HttpRetryException} the application never had); the kept copy is let go once the call ends.
  */
 final class UrlConnectionCall implements Exchange<HttpURLConnection> {
+
+    private static final HeaderSetter<HttpURLConnection> HEADERS = HttpURLConnection::setRequestProperty;
 
     private final GuardedConnection facade;
     private final URL url;
@@ -342,8 +345,7 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
         }
         for (Map.Entry<String, List<String>> header : requestProperties.entrySet()) {
             String name = header.getKey();
-            if (name == null || (attempt.traceparent() != null
-                    && (name.equalsIgnoreCase("traceparent") || name.equalsIgnoreCase("tracestate")))) {
+            if (name == null || attempt.writesHeader(name)) {
                 continue;
             }
             List<String> values = header.getValue();
@@ -352,16 +354,7 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
                 c.addRequestProperty(name, values.get(i));
             }
         }
-        if (attempt.traceparent() != null) {
-            c.setRequestProperty("traceparent", attempt.traceparent());
-            if (attempt.tracestate() != null) {
-                c.setRequestProperty("tracestate", attempt.tracestate());
-            }
-        }
-        String deadline = attempt.deadlineHeader();
-        if (deadline != null) {
-            c.setRequestProperty(Attempt.DEADLINE_HEADER, deadline); // replaces the application's own value
-        }
+        attempt.writeHeaders(c, HEADERS);
         if (authenticator != null) {
             c.setAuthenticator(authenticator);
         }
@@ -372,8 +365,8 @@ final class UrlConnectionCall implements Exchange<HttpURLConnection> {
             https.setHostnameVerifier(settings.getHostnameVerifier());
         }
         if (attempt.enforce()) {
-            c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, attempt.connectTimeoutMillis()));
-            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, attempt.readTimeoutMillis()));
+            c.setConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()));
+            c.setReadTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()));
         } else {
             c.setConnectTimeout(facade.getConnectTimeout());
             c.setReadTimeout(facade.getReadTimeout());

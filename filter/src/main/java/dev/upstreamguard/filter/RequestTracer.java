@@ -1,5 +1,6 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.bootstrap.TraceParent;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -23,15 +24,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Starts the SERVER span of a request, or adopts the one another instrumentation already made current.
- * Thread-safe.
+ * Gives each request its {@link RequestTrace}: adopts the span another instrumentation already made current,
+ * or starts a SERVER span with the application's OpenTelemetry, or, when the application has no SDK and the
+ * agent runs, has the agent's SDK make it. Thread-safe.
  *
  * <p>The {@link OpenTelemetry} instance is looked up per request: the servlet context attribute {@value
  * #OPEN_TELEMETRY_ATTRIBUTE} when the application set one, else {@link GlobalOpenTelemetry#getOrNoop()},
  * which does not lock the global instance against a later {@code GlobalOpenTelemetry.set}; with an
  * opentelemetry-api older than that method, the no-op instance (the agent still records the SERVER span).
  */
-final class ServerSpans {
+final class RequestTracer {
   static final String OPEN_TELEMETRY_ATTRIBUTE = "io.opentelemetry.api.OpenTelemetry";
   static final String INSTRUMENTATION_NAME = "dev.upstreamguard.filter";
 
@@ -57,7 +59,7 @@ final class ServerSpans {
 
   private volatile TracerForInstance cached;
 
-  ServerSpan startOrAdopt(HttpServletRequest request) {
+  RequestTrace startOrAdopt(HttpServletRequest request) {
     return startOrAdoptSpan(request).continuing(singleTraceparent(request));
   }
 
@@ -71,12 +73,12 @@ final class ServerSpans {
     return values.hasMoreElements() ? null : first;
   }
 
-  private ServerSpan startOrAdoptSpan(HttpServletRequest request) {
+  private RequestTrace startOrAdoptSpan(HttpServletRequest request) {
     AgentLink agent = AgentLink.find();
     Span current = Span.current();
     if (current.getSpanContext().isValid()) {
       // The API cannot tell a span's kind: a valid current span means another instrumentation made one.
-      return linked(ServerSpan.adopted(current), agent, current);
+      return linked(RequestTrace.adopted(new ApplicationSpan(current)), agent, current);
     }
     OpenTelemetry openTelemetry = openTelemetry(request.getServletContext());
     Context parent = propagator(openTelemetry).extract(Context.current(), request, RequestHeaders.INSTANCE);
@@ -104,26 +106,26 @@ final class ServerSpans {
     SpanContext context = span.getSpanContext();
     if (agent != null && (!context.isValid() || context.isRemote())) {
       // No SDK in the application: the agent's SDK records the server span, so the trace is still whole.
-      ServerSpan agentSpan = agentMade(agent, request, knownMethod ? method : "HTTP");
-      if (agentSpan != null) {
-        return agentSpan;
+      RequestTrace agentMade = agentMade(agent, request, knownMethod ? method : "HTTP");
+      if (agentMade != null) {
+        return agentMade;
       }
     }
-    return linked(ServerSpan.owned(span), agent, span);
+    return linked(RequestTrace.owned(new ApplicationSpan(span)), agent, span);
   }
 
   /** Shares the span's context with the agent, whose CLIENT spans then become its children. */
-  private static ServerSpan linked(ServerSpan serverSpan, AgentLink agent, Span span) {
+  private static RequestTrace linked(RequestTrace trace, AgentLink agent, Span span) {
     SpanContext c = span.getSpanContext();
     if (agent == null || !c.isValid()) {
-      return serverSpan;
+      return trace;
     }
-    String traceparent = "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex();
+    String traceparent = TraceParent.format(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
     String tracestate = c.getTraceState().isEmpty() ? null : W3CTraceState.encode(c.getTraceState());
-    return serverSpan.linkedTo(agent, agent.open(traceparent, tracestate));
+    return trace.linkedTo(agent, agent.open(traceparent, tracestate));
   }
 
-  private static ServerSpan agentMade(AgentLink agent, HttpServletRequest request, String name) {
+  private static RequestTrace agentMade(AgentLink agent, HttpServletRequest request, String name) {
     Map<String, Object> attributes = new LinkedHashMap<>();
     attributes.put(HTTP_REQUEST_METHOD.getKey(), name.equals("HTTP") ? "_OTHER" : name);
     attributes.put(URL_PATH.getKey(), request.getRequestURI());
@@ -137,8 +139,8 @@ final class ServerSpans {
     }
     Object scope = agent.openWithServerSpan(name, attributes, request.getHeader("traceparent"),
         request.getHeader("tracestate"));
-    AgentServerSpan span = scope == null ? null : AgentServerSpan.of(agent, scope);
-    return span == null ? null : ServerSpan.owned(span).linkedTo(agent, scope);
+    AgentMadeSpan span = scope == null ? null : AgentMadeSpan.of(agent, scope);
+    return span == null ? null : RequestTrace.owned(span).linkedTo(agent, scope);
   }
 
   private static OpenTelemetry openTelemetry(ServletContext servletContext) {
@@ -169,7 +171,7 @@ final class ServerSpans {
     TracerForInstance tracer = cached;
     if (tracer == null || tracer.openTelemetry != openTelemetry) {
       TracerBuilder builder = openTelemetry.tracerBuilder(INSTRUMENTATION_NAME);
-      String version = ServerSpans.class.getPackage().getImplementationVersion();
+      String version = RequestTracer.class.getPackage().getImplementationVersion();
       if (version != null) {
         builder.setInstrumentationVersion(version);
       }

@@ -1,21 +1,21 @@
 package dev.upstreamguard.filter;
 
+import dev.upstreamguard.bootstrap.TraceParent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The SERVER span of one request, either started by the filter ({@linkplain #owned owned}: the filter
- * sets the HTTP attributes and ends it) or made by another instrumentation ({@linkplain #adopted adopted}:
- * the filter only adds what it knows about an upstream failure). Thread-safe: the failure may be recorded
- * on a container thread while the request is being completed on another.
+ * One request's trace as the filter keeps it: the SERVER span it records on, either started for the request
+ * ({@linkplain #owned owned}: the filter sets the HTTP attributes and ends it) or made by another
+ * instrumentation ({@linkplain #adopted adopted}: the filter only adds what it knows about an upstream
+ * failure); the agent's scope for the request; and the trace id shown to the caller. Thread-safe: the failure
+ * may be recorded on a container thread while the request is being completed on another.
  */
-final class ServerSpan {
+final class RequestTrace {
   static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<String> FAILED_DEPENDENCY = AttributeKey.stringKey("upstreamguard.failed.dependency");
@@ -23,7 +23,7 @@ final class ServerSpan {
   static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("upstreamguard.attempts");
   static final String UPSTREAM_FAILURE_EVENT = "upstreamguard.upstream_failure";
 
-  private final Span span;
+  private final RecordedSpan span;
   private final boolean owned;
   private volatile AgentLink agent;
   private volatile Object agentScope;
@@ -32,21 +32,21 @@ final class ServerSpan {
   private volatile String incomingTraceparent;
   private volatile LocalTrace localTrace;
 
-  private ServerSpan(Span span, boolean owned) {
+  private RequestTrace(RecordedSpan span, boolean owned) {
     this.span = span;
     this.owned = owned;
   }
 
-  static ServerSpan owned(Span span) {
-    return new ServerSpan(span, true);
+  static RequestTrace owned(RecordedSpan span) {
+    return new RequestTrace(span, true);
   }
 
-  static ServerSpan adopted(Span span) {
-    return new ServerSpan(span, false);
+  static RequestTrace adopted(RecordedSpan span) {
+    return new RequestTrace(span, false);
   }
 
   /** Shares this request with the agent through {@code scope} (null: the agent does not take part). */
-  ServerSpan linkedTo(AgentLink agent, Object scope) {
+  RequestTrace linkedTo(AgentLink agent, Object scope) {
     if (scope != null) {
       this.agent = agent;
       this.agentScope = scope;
@@ -58,7 +58,7 @@ final class ServerSpan {
    * The request's single incoming {@code traceparent} (null: none, or several), continued by the trace id
    * given to the caller when no SDK records the request.
    */
-  ServerSpan continuing(String traceparent) {
+  RequestTrace continuing(String traceparent) {
     this.incomingTraceparent = traceparent;
     return this;
   }
@@ -93,17 +93,17 @@ final class ServerSpan {
    * for the whole request.
    */
   String traceId() {
-    SpanContext context = span.getSpanContext();
+    SpanContext context = span.spanContext();
     return context.isValid() && !context.isRemote() ? context.getTraceId() : localTrace().traceId();
   }
 
   /** The W3C Trace Context Level 2 {@code traceresponse} header value for {@link #traceId}. */
   String traceResponse() {
-    SpanContext context = span.getSpanContext();
+    SpanContext context = span.spanContext();
     if (!context.isValid() || context.isRemote()) {
       return localTrace().traceResponse();
     }
-    return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+    return TraceParent.format(context.getTraceId(), context.getSpanId(), context.getTraceFlags().asHex());
   }
 
   private LocalTrace localTrace() {
@@ -127,7 +127,7 @@ final class ServerSpan {
    * @param responseStatus the status the filter answered with, or {@code 0} when the response was already
    *     committed and is left as it is
    */
-  void recordUpstreamFailure(UpstreamFailure failure, Throwable exception, int responseStatus) {
+  void recordUpstreamFailure(UpstreamFailure failure, int responseStatus) {
     AttributesBuilder attributes = Attributes.builder().put(FAILURE, failure.kind().value());
     String dependency = failure.dependencyOrAddress();
     if (dependency != null) {
@@ -141,13 +141,13 @@ final class ServerSpan {
     Attributes recorded = attributes.build();
 
     errorRecorded = true;
-    span.setAllAttributes(recorded);
-    span.setStatus(StatusCode.ERROR, "upstream " + failure.kind().value());
+    span.setAttributes(recorded);
+    span.setError("upstream " + failure.kind().value());
     span.addEvent(UPSTREAM_FAILURE_EVENT, recorded);
     // No recordException: its message and stack trace could carry URLs with credentials or internal
     // addresses. error.type names the exception class.
     if (owned && responseStatus > 0) {
-      span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus);
+      span.setAttributes(Attributes.of(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus));
     }
   }
 
@@ -157,8 +157,8 @@ final class ServerSpan {
       return; // the instrumentation that owns the span records its own errors
     }
     errorRecorded = true;
-    span.setAttribute(ERROR_TYPE, exception.getClass().getName());
-    span.setStatus(StatusCode.ERROR);
+    span.setAttributes(Attributes.of(ERROR_TYPE, exception.getClass().getName()));
+    span.setError("");
   }
 
   /** Ends a span the filter owns, once; an adopted span is left to its owner. */
@@ -167,10 +167,10 @@ final class ServerSpan {
       return;
     }
     if (responseStatus > 0) {
-      span.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus);
+      span.setAttributes(Attributes.of(HTTP_RESPONSE_STATUS_CODE, (long) responseStatus));
       if (responseStatus >= 500 && !errorRecorded) {
-        span.setAttribute(ERROR_TYPE, Integer.toString(responseStatus));
-        span.setStatus(StatusCode.ERROR);
+        span.setAttributes(Attributes.of(ERROR_TYPE, Integer.toString(responseStatus)));
+        span.setError("");
       }
     }
     span.end();

@@ -1,5 +1,11 @@
-package dev.upstreamguard.agent.core;
+package dev.upstreamguard.agent.telemetry;
 
+import dev.upstreamguard.agent.core.CallObserver;
+import dev.upstreamguard.agent.core.CallRequest;
+import dev.upstreamguard.agent.core.CircuitBreaker;
+import dev.upstreamguard.agent.core.Dependency;
+import dev.upstreamguard.agent.core.FailureKind;
+import dev.upstreamguard.agent.core.Outcome;
 import dev.upstreamguard.bootstrap.RequestBridge;
 import dev.upstreamguard.bootstrap.RequestScope;
 
