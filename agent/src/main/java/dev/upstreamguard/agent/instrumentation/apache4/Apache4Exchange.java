@@ -2,16 +2,14 @@ package dev.upstreamguard.agent.instrumentation.apache4;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
-import dev.upstreamguard.agent.core.Exchange;
 import dev.upstreamguard.agent.core.HeaderSetter;
-import dev.upstreamguard.agent.core.ResponseDrain;
-import java.io.FilterOutputStream;
+import dev.upstreamguard.agent.instrumentation.apache.ApacheExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.http.Header;
 import org.apache.http.HttpEntity;
 import org.apache.http.HttpEntityEnclosingRequest;
-import org.apache.http.HttpException;
 import org.apache.http.client.HttpRequestRetryHandler;
 import org.apache.http.client.ServiceUnavailableRetryStrategy;
 import org.apache.http.client.config.RequestConfig;
@@ -28,7 +26,7 @@ import org.apache.http.entity.HttpEntityWrapper;
  * before each (as the client's own {@code RetryExec} does) and the attempt's timeouts in the context's
  * {@code RequestConfig}, restored afterwards. Used by the thread running the call.
  */
-final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
+final class Apache4Exchange extends ApacheExchange<CloseableHttpResponse> {
 
     private static final HeaderSetter<HttpRequestWrapper> HEADERS = HttpRequestWrapper::setHeader;
 
@@ -40,8 +38,8 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     private final Header[] originalHeaders;
     private final RequestConfig config;
     private final GuardedExecChain.AppRetries appRetries;
-    /** What the application's own request entity threw in the current attempt, or null. */
-    private IOException bodyFailure;
+    /** The application's own entity while the attempt sends a watched one, else null. */
+    private HttpEntity entity;
 
     Apache4Exchange(ClientExecChain next, HttpRoute route, HttpRequestWrapper request, HttpClientContext context,
                     HttpExecutionAware execAware, GuardedExecChain.AppRetries appRetries) {
@@ -67,38 +65,44 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     }
 
     @Override
-    public CloseableHttpResponse attempt(Attempt attempt) throws IOException, HttpException {
+    protected void prepare(Attempt attempt) {
         request.setHeaders(originalHeaders);
         attempt.writeHeaders(request, HEADERS);
-        bodyFailure = null;
-        HttpEntity entity = null;
-        if (request instanceof HttpEntityEnclosingRequest) {
-            entity = ((HttpEntityEnclosingRequest) request).getEntity();
-            if (entity != null) {
-                ((HttpEntityEnclosingRequest) request).setEntity(new WatchedEntity(entity));
-            }
+        entity = request instanceof HttpEntityEnclosingRequest ? ((HttpEntityEnclosingRequest) request).getEntity() : null;
+        if (entity != null) {
+            ((HttpEntityEnclosingRequest) request).setEntity(new WatchedEntity(entity));
         }
-        try {
-            if (!attempt.enforce()) {
-                return next.execute(route, request, context, execAware);
-            }
-            // the wait for a pooled connection is part of the call (4.x waits forever by default)
-            int poolWait = config.getConnectionRequestTimeout();
-            context.setRequestConfig(RequestConfig.copy(config)
-                    .setConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()))
-                    .setSocketTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()))
-                    .setConnectionRequestTimeout(Attempt.clientMillis(poolWait <= 0 ? attempt.callTimeLeftMillis()
-                            : Math.min(poolWait, attempt.callTimeLeftMillis())))
-                    .build());
-            try {
-                return next.execute(route, request, context, execAware);
-            } finally {
-                context.setRequestConfig(config); // an application may reuse its context for other calls
-            }
-        } finally {
-            if (entity != null) {
-                ((HttpEntityEnclosingRequest) request).setEntity(entity);
-            }
+    }
+
+    @Override
+    protected CloseableHttpResponse proceed() throws Exception {
+        return next.execute(route, request, context, execAware);
+    }
+
+    @Override
+    protected long appPoolWaitMillis() {
+        return config.getConnectionRequestTimeout(); // 4.x waits forever by default
+    }
+
+    @Override
+    protected void applyTimeouts(Attempt attempt, long poolWaitMillis) {
+        context.setRequestConfig(RequestConfig.copy(config)
+                .setConnectTimeout(Attempt.clientMillis(attempt.connectTimeoutMillis()))
+                .setSocketTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()))
+                .setConnectionRequestTimeout(Attempt.clientMillis(poolWaitMillis))
+                .build());
+    }
+
+    @Override
+    protected void restoreTimeouts() {
+        context.setRequestConfig(config);
+    }
+
+    @Override
+    protected void afterAttempt() {
+        if (entity != null) {
+            ((HttpEntityEnclosingRequest) request).setEntity(entity);
+            entity = null;
         }
     }
 
@@ -128,11 +132,6 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
     }
 
     @Override
-    public boolean applicationFailure(Throwable error) {
-        return error != null && error == bodyFailure;
-    }
-
-    @Override
     public boolean cancelled() {
         return execAware != null && execAware.isAborted(); // the request's abort()
     }
@@ -150,28 +149,19 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
 
     @Override
     public void discard(CloseableHttpResponse response) {
-        HttpEntity entity = response.getEntity();
-        try {
-            // read to the end within bounds: the connection goes back to the pool; else closing drops it
-            ResponseDrain.drain(entity == null ? null : entity.getContent(), () -> closeQuietly(response));
-        } catch (IOException | RuntimeException ignored) {
-            // closing below drops the connection instead
-        }
-        closeQuietly(response);
+        // read to the end within bounds: the connection goes back to the pool; else closing drops it
+        discard(response, content(response.getEntity()), () -> closeQuietly(response));
     }
 
-    private static void closeQuietly(CloseableHttpResponse response) {
+    private static InputStream content(HttpEntity entity) {
         try {
-            response.close();
-        } catch (IOException | RuntimeException ignored) {
-            // nothing the application could act on
+            return entity == null ? null : entity.getContent();
+        } catch (IOException | RuntimeException e) {
+            return null; // closing drops the connection instead
         }
     }
 
-    /**
-     * The application's request entity, telling its own failures (a file gone, a serializer error) from
-     * the connection's: what the socket side throws passes through a stream that remembers it.
-     */
+    /** The application's request entity, written through {@link #writeWatched}. */
     private final class WatchedEntity extends HttpEntityWrapper {
         WatchedEntity(HttpEntity entity) {
             super(entity);
@@ -179,64 +169,7 @@ final class Apache4Exchange implements Exchange<CloseableHttpResponse> {
 
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            WatchedStream watched = new WatchedStream(out);
-            try {
-                super.writeTo(watched);
-            } catch (IOException e) {
-                if (e != watched.failure) {
-                    bodyFailure = e;
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** Remembers what the connection's stream threw. */
-    private static final class WatchedStream extends FilterOutputStream {
-        IOException failure;
-
-        WatchedStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                out.close();
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
+            writeWatched(out, super::writeTo);
         }
     }
 }

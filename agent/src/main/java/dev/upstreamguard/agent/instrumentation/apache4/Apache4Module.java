@@ -3,11 +3,13 @@ package dev.upstreamguard.agent.instrumentation.apache4;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
 import java.util.List;
 
 /** Apache HttpClient 4.5.x: the protocol exec chain wrapped as each client is built. */
+@AutoService(InstrumentationModule.class)
 public final class Apache4Module implements InstrumentationModule {
 
     @Override

@@ -2,22 +2,20 @@ package dev.upstreamguard.agent.instrumentation.apache5;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.Attempt;
-import dev.upstreamguard.agent.core.Exchange;
 import dev.upstreamguard.agent.core.HeaderSetter;
-import dev.upstreamguard.agent.core.ResponseDrain;
-import java.io.FilterOutputStream;
+import dev.upstreamguard.agent.instrumentation.apache.ApacheExchange;
 import java.io.IOException;
-import org.apache.hc.client5.http.HttpRequestRetryStrategy;
+import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.hc.client5.http.protocol.RedirectLocations;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.protocol.RedirectLocations;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.TimeValue;
@@ -32,7 +30,7 @@ import org.apache.hc.core5.util.Timeout;
  * the application's own values are read from all three places first: the shorter of the
  * application's and the agent's is the one applied. Used by the thread running the call.
  */
-final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
+final class Apache5Exchange extends ApacheExchange<ClassicHttpResponse> {
 
     private static final HeaderSetter<ClassicHttpRequest> HEADERS = ClassicHttpRequest::setHeader;
 
@@ -42,8 +40,8 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     private final HttpClientContext context;
     private final RequestConfig config;
     private final HttpRequestRetryStrategy appRetries;
-    /** What the application's own request entity threw in the current attempt, or null. */
-    private IOException bodyFailure;
+    /** The copy of the request the current attempt sends. */
+    private ClassicHttpRequest copy;
 
     Apache5Exchange(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
                     HttpRequestRetryStrategy appRetries) {
@@ -70,31 +68,38 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     }
 
     @Override
-    @SuppressWarnings("deprecation")
-    public ClassicHttpResponse attempt(Attempt attempt) throws IOException, HttpException {
-        ClassicHttpRequest copy = ClassicRequestBuilder.copy(request).build();
+    protected void prepare(Attempt attempt) {
+        copy = ClassicRequestBuilder.copy(request).build();
         attempt.writeHeaders(copy, HEADERS);
-        bodyFailure = null;
         HttpEntity entity = copy.getEntity();
         if (entity != null) {
             copy.setEntity(new WatchedEntity(entity));
         }
-        if (!attempt.enforce()) {
-            return chain.proceed(copy, scope);
-        }
-        // the wait for a pooled connection is part of the call: never longer than its time left
-        long poolWait = millis(config.getConnectionRequestTimeout());
+    }
+
+    @Override
+    protected ClassicHttpResponse proceed() throws Exception {
+        return chain.proceed(copy, scope);
+    }
+
+    @Override
+    protected long appPoolWaitMillis() {
+        return millis(config.getConnectionRequestTimeout());
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    protected void applyTimeouts(Attempt attempt, long poolWaitMillis) {
         context.setRequestConfig(RequestConfig.copy(config)
                 .setConnectTimeout(Timeout.ofMilliseconds(attempt.connectTimeoutMillis()))
                 .setResponseTimeout(Timeout.ofMilliseconds(attempt.readTimeoutMillis()))
-                .setConnectionRequestTimeout(Timeout.ofMilliseconds(poolWait <= 0 ? attempt.callTimeLeftMillis()
-                        : Math.min(poolWait, attempt.callTimeLeftMillis())))
+                .setConnectionRequestTimeout(Timeout.ofMilliseconds(poolWaitMillis))
                 .build());
-        try {
-            return chain.proceed(copy, scope);
-        } finally {
-            context.setRequestConfig(config); // an application may reuse its context for other calls
-        }
+    }
+
+    @Override
+    protected void restoreTimeouts() {
+        context.setRequestConfig(config);
     }
 
     /** What the application's own {@code HttpRequestRetryStrategy} would do, asked as its retry exec asks. */
@@ -136,11 +141,6 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
     }
 
     @Override
-    public boolean applicationFailure(Throwable error) {
-        return error != null && error == bodyFailure;
-    }
-
-    @Override
     public boolean cancelled() {
         // the request's cancel() aborts the execution it runs in
         return scope.execRuntime != null && scope.execRuntime.isExecutionAborted();
@@ -159,18 +159,17 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
 
     @Override
     public void discard(ClassicHttpResponse response) {
-        HttpEntity entity = response.getEntity();
-        boolean ended = true;
+        // read to the end within bounds: the connection goes back to the pool
+        discard(response, content(response.getEntity()), this::dropConnection);
+    }
+
+    private InputStream content(HttpEntity entity) {
         try {
-            // read to the end within bounds: the connection goes back to the pool
-            ended = ResponseDrain.drain(entity == null ? null : entity.getContent(), this::dropConnection);
+            return entity == null ? null : entity.getContent();
         } catch (IOException | RuntimeException e) {
-            ended = false;
-        }
-        if (!ended) {
             dropConnection(); // closing would read the rest of the body first, however slowly it comes
+            return null;
         }
-        closeQuietly(response);
     }
 
     /** Closes the connection of the attempt's response at once, without reading what is left of it. */
@@ -180,18 +179,7 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
         }
     }
 
-    private static void closeQuietly(ClassicHttpResponse response) {
-        try {
-            response.close();
-        } catch (IOException | RuntimeException ignored) {
-            // nothing the application could act on
-        }
-    }
-
-    /**
-     * The application's request entity, telling its own failures (a file gone, a serializer error) from
-     * the connection's: what the socket side throws passes through a stream that remembers it.
-     */
+    /** The application's request entity, written through {@link #writeWatched}. */
     private final class WatchedEntity extends HttpEntityWrapper {
         WatchedEntity(HttpEntity entity) {
             super(entity);
@@ -199,64 +187,7 @@ final class Apache5Exchange implements Exchange<ClassicHttpResponse> {
 
         @Override
         public void writeTo(OutputStream out) throws IOException {
-            WatchedStream watched = new WatchedStream(out);
-            try {
-                super.writeTo(watched);
-            } catch (IOException e) {
-                if (e != watched.failure) {
-                    bodyFailure = e;
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** Remembers what the connection's stream threw. */
-    private static final class WatchedStream extends FilterOutputStream {
-        IOException failure;
-
-        WatchedStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                out.close();
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
+            writeWatched(out, super::writeTo);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.upstreamguard.agent.instrumentation.apache5;
 
-import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.instrumentation.BuilderHook;
+import dev.upstreamguard.agent.instrumentation.apache.BuilderFields;
 import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.Map;
@@ -48,22 +48,11 @@ public final class Apache5Guard implements BuilderHook<HttpClientBuilder, Void> 
     }
 
     private static Object read(Field field, Object builder) {
-        try {
-            return field == null ? null : field.get(builder);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        return BuilderFields.read(field, builder);
     }
 
     private static Field field(String name) {
-        try {
-            Field f = HttpClientBuilder.class.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            AgentLog.warnOnce("apache5-builder|" + name, "Apache HttpClient 5: HttpClientBuilder." + name
-                    + " is not readable; a retry strategy the application set is replaced by the agent's retries");
-            return null;
-        }
+        return BuilderFields.field(HttpClientBuilder.class, name, "Apache HttpClient 5",
+                "a retry strategy the application set is replaced by the agent's retries");
     }
 }

@@ -9,12 +9,14 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.instrumentation.InstrumentationContext;
+import com.google.auto.service.AutoService;
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.util.List;
 
 /** {@code java.net.http.HttpClient}: its internal classes advised directly (the client has no hook). */
+@AutoService(InstrumentationModule.class)
 public final class JdkHttpClientModule implements InstrumentationModule {
 
     private volatile JdkHttpClientHooks hooks;

@@ -5,11 +5,13 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
 import java.util.List;
 
 /** OkHttp 4.x and 5.x: our interceptor added as each client is made; the request scope handed to enqueued calls. */
+@AutoService(InstrumentationModule.class)
 public final class OkHttpModule implements InstrumentationModule {
 
     @Override

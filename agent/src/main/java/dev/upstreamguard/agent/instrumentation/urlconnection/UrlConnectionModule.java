@@ -4,12 +4,14 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.upstreamguard.agent.instrumentation.InstrumentationContext;
+import com.google.auto.service.AutoService;
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.util.List;
 
 /** {@code HttpURLConnection}: the JDK's {@code http}/{@code https} URL stream handlers and its HTTP client. */
+@AutoService(InstrumentationModule.class)
 public final class UrlConnectionModule implements InstrumentationModule {
 
     @Override
