@@ -17,6 +17,8 @@ public final class RequestBridge {
     private static final java.util.Map<Object, RequestScope> HANDED_OVER =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private static volatile ServerSpanHooks serverSpanHooks;
+    /** Set once the first request gets a deadline: until then a guarded call does not look for one. */
+    private static volatile boolean deadlinesInUse;
 
     private RequestBridge() {}
 
@@ -65,6 +67,29 @@ public final class RequestBridge {
         } else {
             CURRENT.set((RequestScope) previous);
         }
+    }
+
+    /**
+     * Gives the request of {@code scope} a deadline, {@code deadlineNanos} on the {@link System#nanoTime()}
+     * clock: every guarded call made for it is capped by the time left. Call before attaching the scope.
+     */
+    public static void deadline(Object scope, long deadlineNanos) {
+        ((RequestScope) scope).deadline(deadlineNanos);
+    }
+
+    /** Marks that requests have deadlines (set by {@link RequestScope#deadline}); never unset. */
+    static void deadlinesInUse() {
+        if (!deadlinesInUse) {
+            deadlinesInUse = true;
+        }
+    }
+
+    /**
+     * The scope of the request this thread works for when it may have a deadline, or null: while no request
+     * has ever had one, a guarded call pays one field read for the question, not a thread-local lookup.
+     */
+    public static RequestScope currentWithDeadlines() {
+        return deadlinesInUse ? CURRENT.get() : null;
     }
 
     public static String traceparent(Object scope) {

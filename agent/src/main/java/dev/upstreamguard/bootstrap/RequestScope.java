@@ -25,6 +25,9 @@ public final class RequestScope {
     private int failureCount;
     private int callCount;
     private Map<String, Object> lastCall;
+    /** The request's deadline on the {@link System#nanoTime()} clock; meaningful only when {@link #hasDeadline}. */
+    private volatile long deadlineNanos;
+    private volatile boolean hasDeadline;
 
     RequestScope(String traceparent, String tracestate, Object serverSpan) {
         this.traceparent = traceparent;
@@ -44,6 +47,23 @@ public final class RequestScope {
     /** The server span when the agent made it for the filter, else null. */
     Object serverSpan() {
         return serverSpan;
+    }
+
+    /** True when the request has a deadline (set by the filter before the scope is attached anywhere). */
+    public boolean hasDeadline() {
+        return hasDeadline;
+    }
+
+    /** The request's deadline on the {@link System#nanoTime()} clock; only meaningful when {@link #hasDeadline}. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Gives the request a deadline, {@code deadlineNanos} on the {@link System#nanoTime()} clock. */
+    public void deadline(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+        this.hasDeadline = true;
+        RequestBridge.deadlinesInUse();
     }
 
     /** Records a finished guarded call that handed the application no exception of an upstream failure. */

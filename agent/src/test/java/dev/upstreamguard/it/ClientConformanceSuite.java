@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +57,15 @@ abstract class ClientConformanceSuite {
     @AfterEach
     void stopUpstream() {
         upstream.close();
+    }
+
+    /** The deadline scenarios of issue 16, with the filter in the loop, for this driver. */
+    @Nested
+    class Deadlines extends DeadlineScenarios {
+        @Override
+        protected ClientDriver driver() {
+            return ClientConformanceSuite.this.driver();
+        }
     }
 
     @AfterAll

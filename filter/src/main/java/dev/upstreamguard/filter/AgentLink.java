@@ -30,6 +30,8 @@ final class AgentLink {
   private final MethodHandle lastCall;
   private final MethodHandle failureDelivering;
   private final MethodHandle endServerSpan;
+  /** Null with an agent older than the filter: requests then have no deadline for the agent to apply. */
+  private final MethodHandle deadline;
 
   private AgentLink(Class<?> bridge) throws ReflectiveOperationException {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
@@ -45,6 +47,7 @@ final class AgentLink {
         MethodType.methodType(Map.class, Object.class, Throwable.class));
     endServerSpan = lookup.findStatic(bridge, "endServerSpan",
         MethodType.methodType(void.class, Object.class, Map.class, String.class, String.class, Map.class));
+    deadline = optional(lookup, bridge, "deadline", MethodType.methodType(void.class, Object.class, long.class));
   }
 
   private static MethodHandle optional(MethodHandles.Lookup lookup, Class<?> bridge, String name, MethodType type)
@@ -103,6 +106,25 @@ final class AgentLink {
   /** A scope whose server span the agent makes (the application has no SDK); null when the agent does not trace. */
   Object openWithServerSpan(String name, Map<String, Object> attributes, String traceparent, String tracestate) {
     return call(() -> openWithServerSpan.invoke(name, attributes, traceparent, tracestate));
+  }
+
+  /** True when the agent applies request deadlines (it has {@code RequestBridge.deadline}). */
+  boolean takesDeadlines() {
+    return deadline != null;
+  }
+
+  /**
+   * Gives the request of {@code scope} a deadline, {@code deadlineNanos} on the {@link System#nanoTime()} clock;
+   * does nothing with an agent older than the filter.
+   */
+  void deadline(Object scope, long deadlineNanos) {
+    MethodHandle handle = deadline;
+    if (handle != null) {
+      call(() -> {
+        handle.invoke(scope, deadlineNanos);
+        return null;
+      });
+    }
   }
 
   /** Makes {@code scope} current on this thread; returns the token for {@link #detach}. */

@@ -21,9 +21,10 @@ final class FilterSettings {
   static final String UNAVAILABLE_STATUS = "unavailable-status";
   static final String HEALTH_PATH = "health-path";
   static final String HEALTH_DOWN_STATUS = "health-down-status";
+  static final String REQUEST_TIMEOUT = "request-timeout";
 
   static final List<String> NAMES = List.of(FAILURE_STATUS, TIMEOUT_STATUS, EXPOSE_DEPENDENCY, UPSTREAM_EXCEPTIONS,
-      UNAVAILABLE_STATUS, HEALTH_PATH, HEALTH_DOWN_STATUS);
+      UNAVAILABLE_STATUS, HEALTH_PATH, HEALTH_DOWN_STATUS, REQUEST_TIMEOUT);
 
   private static final FilterSettings DEFAULTS = new FilterSettings(502, 504, ExposeDependency.NAME, Set.of(), 503);
 
@@ -35,6 +36,8 @@ final class FilterSettings {
   /** The path the health endpoint answers, or null (off). */
   private String healthPath;
   private int healthDownStatus = 200;
+  /** The deadline every request gets, in nanoseconds, or {@link InboundDeadline#NONE}. */
+  private long requestTimeoutNanos = InboundDeadline.NONE;
 
   private FilterSettings(int failureStatus, int timeoutStatus, ExposeDependency exposeDependency,
       Set<String> upstreamExceptions, int unavailableStatus) {
@@ -69,6 +72,7 @@ final class FilterSettings {
         status(UNAVAILABLE_STATUS, initParameter.apply(UNAVAILABLE_STATUS), DEFAULTS.unavailableStatus));
     settings.healthPath = healthPath(initParameter.apply(HEALTH_PATH));
     settings.healthDownStatus = healthDownStatus(initParameter.apply(HEALTH_DOWN_STATUS));
+    settings.requestTimeoutNanos = requestTimeout(initParameter.apply(REQUEST_TIMEOUT));
     return settings;
   }
 
@@ -80,6 +84,38 @@ final class FilterSettings {
   /** The HTTP status of a health answer while any dependency is {@code DOWN}; 200 by default. */
   int healthDownStatus() {
     return healthDownStatus;
+  }
+
+  /** The deadline of every request (before its headers shorten it), in nanoseconds, or {@link InboundDeadline#NONE}. */
+  long requestTimeoutNanos() {
+    return requestTimeoutNanos;
+  }
+
+  private static long requestTimeout(String value) {
+    if (value == null || value.trim().isEmpty()) {
+      return InboundDeadline.NONE;
+    }
+    String v = value.trim();
+    int unitStart = 0;
+    while (unitStart < v.length() && unitStart < 9 && Character.isDigit(v.charAt(unitStart))
+        && v.charAt(unitStart) < 128) {
+      unitStart++;
+    }
+    long unit;
+    switch (v.substring(unitStart)) {
+      case "ms": unit = 1_000_000L; break;
+      case "s": unit = 1_000_000_000L; break;
+      case "m": unit = 60_000_000_000L; break;
+      case "h": unit = 3_600_000_000_000L; break;
+      default: unit = -1;
+    }
+    long amount = unitStart == 0 || unit < 0 ? -1 : Long.parseLong(v.substring(0, unitStart));
+    if (amount <= 0 || amount > InboundDeadline.MAX_NANOS / unit) {
+      throw new IllegalArgumentException("init-param " + REQUEST_TIMEOUT + ": \"" + value + "\" is not a duration from"
+          + " 1ms to 24h (expected e.g. 250ms, 2s, 1m, 1h; default: none, requests get a deadline only from their"
+          + " X-Request-Timeout-Ms or grpc-timeout header)");
+    }
+    return amount * unit;
   }
 
   private static String healthPath(String value) {
@@ -207,6 +243,7 @@ final class FilterSettings {
     return FAILURE_STATUS + "=" + failureStatus + ", " + TIMEOUT_STATUS + "=" + timeoutStatus + ", "
         + EXPOSE_DEPENDENCY + "=" + exposeDependency.value() + ", " + UPSTREAM_EXCEPTIONS + "="
         + String.join(",", upstreamExceptions) + ", " + UNAVAILABLE_STATUS + "=" + unavailableStatus + ", "
-        + HEALTH_PATH + "=" + (healthPath == null ? "" : healthPath) + ", " + HEALTH_DOWN_STATUS + "=" + healthDownStatus;
+        + HEALTH_PATH + "=" + (healthPath == null ? "" : healthPath) + ", " + HEALTH_DOWN_STATUS + "=" + healthDownStatus
+        + ", " + REQUEST_TIMEOUT + "=" + (requestTimeoutNanos < 0 ? "" : (requestTimeoutNanos / 1_000_000L) + "ms");
   }
 }

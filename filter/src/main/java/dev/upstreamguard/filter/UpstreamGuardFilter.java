@@ -127,6 +127,7 @@ public class UpstreamGuardFilter implements Filter {
       chain.doFilter(servletRequest, servletResponse);
       return;
     }
+    long arrivalNanos = System.nanoTime();
     HttpServletRequest request = (HttpServletRequest) servletRequest;
     HttpServletResponse response = (HttpServletResponse) servletResponse;
     FilterSettings settings = this.settings;
@@ -148,15 +149,17 @@ public class UpstreamGuardFilter implements Filter {
     } else if (dispatch == DispatcherType.ERROR || dispatch == DispatcherType.ASYNC) {
       chain.doFilter(request, response); // a request we did not see start: not ours to trace or answer
     } else {
-      requestDispatch(request, response, chain);
+      requestDispatch(request, response, chain, settings, arrivalNanos);
     }
   }
 
   @SuppressWarnings("try") // the scope is only held open
-  private void requestDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws IOException, ServletException {
+  private void requestDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+      FilterSettings settings, long arrivalNanos) throws IOException, ServletException {
     UpstreamFailureHandler handler = this.handler;
-    GuardedRequest guarded = new GuardedRequest(request, response, tracer.startOrAdopt(request), handler);
+    RequestTrace trace = tracer.startOrAdopt(request);
+    giveDeadline(request, trace, settings, arrivalNanos);
+    GuardedRequest guarded = new GuardedRequest(request, response, trace, handler);
     request.setAttribute(GuardedRequest.ATTRIBUTE, guarded);
     boolean answered = false;
     Throwable escaped = null;
@@ -178,6 +181,35 @@ public class UpstreamGuardFilter implements Filter {
         guarded.end();
       }
     }
+  }
+
+  /**
+   * Hands the request's deadline, if it has one, to the agent through its scope (making one when the request
+   * has none yet, as when no trace is recorded), so that the agent caps every guarded call made for it.
+   */
+  private static void giveDeadline(HttpServletRequest request, RequestTrace trace, FilterSettings settings,
+      long arrivalNanos) {
+    AgentLink agent = trace.agent();
+    if (agent == null) {
+      agent = AgentLink.find();
+      if (agent == null) {
+        return; // without the agent, no outgoing call to cap: the headers are not even read
+      }
+    }
+    if (!agent.takesDeadlines()) {
+      return;
+    }
+    long timeoutNanos = InboundDeadline.timeoutNanos(settings.requestTimeoutNanos(),
+        request.getHeaders(InboundDeadline.TIMEOUT_MS_HEADER), request.getHeaders(InboundDeadline.GRPC_TIMEOUT_HEADER));
+    if (timeoutNanos == InboundDeadline.NONE) {
+      return;
+    }
+    Object scope = trace.agentScope();
+    if (scope == null) {
+      scope = agent.open(null, null);
+      trace.linkedTo(agent, scope);
+    }
+    agent.deadline(scope, arrivalNanos + timeoutNanos);
   }
 
   /** An {@code AsyncContext.dispatch()} of a request we guard: answer an upstream failure it throws. */

@@ -59,7 +59,7 @@ class InitParamsTest {
       "upstream-exceptions|com.example.Ok, not a class|init-param upstream-exceptions: \"not a class\" in \"com.example.Ok, not a class\" is not a class name (expected fully qualified exception class names separated by commas, e.g. com.example.InventoryDownException)",
       "upstream-exceptions|com..Double|init-param upstream-exceptions: \"com..Double\"",
       "upstream-exceptions|com.example.9Lives|init-param upstream-exceptions: \"com.example.9Lives\"",
-      "failure_status|502|unknown init-param \"failure_status\" (expected one of failure-status, timeout-status, expose-dependency, upstream-exceptions, unavailable-status, health-path, health-down-status)",
+      "failure_status|502|unknown init-param \"failure_status\" (expected one of failure-status, timeout-status, expose-dependency, upstream-exceptions, unavailable-status, health-path, health-down-status, request-timeout)",
       "health-path|health|init-param health-path: \"health\" is not a path (expected one starting with /, e.g. /upstream-guard/health; default: none, off)",
       "health-path|/health?x=1|init-param health-path: \"/health?x=1\" is not a path",
       "health-down-status|DOWN|init-param health-down-status: \"DOWN\" is not an HTTP status (expected a number from 200 to 599, e.g. 503; default 200)",
@@ -68,6 +68,13 @@ class InitParamsTest {
       "unavailable-status|-503|init-param unavailable-status: \"-503\" is not a server error status",
       "unavailable-status|busy|init-param unavailable-status: \"busy\" is not a server error status",
       "unavailable-status|0|init-param unavailable-status: \"0\" is not a server error status",
+      "request-timeout|2|init-param request-timeout: \"2\" is not a duration from 1ms to 24h (expected e.g. 250ms, 2s, 1m, 1h; default: none",
+      "request-timeout|0s|init-param request-timeout: \"0s\" is not a duration from 1ms to 24h",
+      "request-timeout|-1s|init-param request-timeout: \"-1s\" is not a duration",
+      "request-timeout|25h|init-param request-timeout: \"25h\" is not a duration from 1ms to 24h",
+      "request-timeout|2 s|init-param request-timeout: \"2 s\" is not a duration",
+      "request-timeout|9999999999ms|init-param request-timeout: \"9999999999ms\" is not a duration",
+      "request-timeout|soon|init-param request-timeout: \"soon\" is not a duration",
   })
   void invalidInitParamFailsInitNamingParameterValueAndExpectation(String name, String value, String expected) {
     UpstreamGuardFilter filter = new UpstreamGuardFilter();

@@ -50,7 +50,14 @@ public enum PolicyKey {
     BREAKER_PROBES("breaker.probes", Kind.COUNT,
             "half-open: probe calls go through one at a time; this many successes in a row close the breaker"),
     CONCURRENCY_MAX("concurrency.max", Kind.COUNT,
-            "at most this many attempts in flight to the dependency, 0 for no limit; a call beyond it fails fast");
+            "at most this many attempts in flight to the dependency, 0 for no limit; a call beyond it fails fast"),
+    DEADLINE_RESERVE("deadline.reserve", Kind.DURATION,
+            "of an inbound request's deadline (filter: request-timeout, X-Request-Timeout-Ms, grpc-timeout), the time"
+                    + " kept to write the answer: the rest caps timeout.call of every guarded call made for the request,"
+                    + " and a call made once it is spent fails at once as a timeout without connecting"),
+    DEADLINE_PROPAGATE("deadline.propagate", Kind.BOOLEAN,
+            "true: each attempt made for a request with a deadline carries X-Request-Timeout-Ms, the milliseconds"
+                    + " left of the call's capped timeout.call at the attempt's start; never sent without a deadline");
 
     /** How a value is written. */
     enum Kind {
@@ -115,6 +122,8 @@ public enum PolicyKey {
             case BREAKER_OPEN_DURATION_MAX: return Durations.format(policy.breakerOpenMaxMillis());
             case BREAKER_PROBES: return Integer.toString(policy.breakerProbes());
             case CONCURRENCY_MAX: return Integer.toString(policy.concurrencyMax());
+            case DEADLINE_RESERVE: return Durations.format(policy.deadlineReserveMillis());
+            case DEADLINE_PROPAGATE: return Boolean.toString(policy.deadlinePropagate());
             default: throw new AssertionError(this);
         }
     }
@@ -163,7 +172,11 @@ public enum PolicyKey {
                 if (!t.equals("true") && !t.equals("false")) {
                     throw new NotOfKind();
                 }
-                builder.breakerEnabled(t.equals("true"));
+                if (this == DEADLINE_PROPAGATE) {
+                    builder.deadlinePropagate(t.equals("true"));
+                } else {
+                    builder.breakerEnabled(t.equals("true"));
+                }
                 return;
             }
             case METHODS:
@@ -196,6 +209,7 @@ public enum PolicyKey {
             case BREAKER_WINDOW: b.breakerWindowMillis(millis); break;
             case BREAKER_OPEN_DURATION: b.breakerOpenMillis(millis); break;
             case BREAKER_OPEN_DURATION_MAX: b.breakerOpenMaxMillis(millis); break;
+            case DEADLINE_RESERVE: b.deadlineReserveMillis(millis); break;
             default: throw new AssertionError(this);
         }
     }

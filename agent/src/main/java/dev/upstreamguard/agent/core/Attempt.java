@@ -6,7 +6,13 @@ package dev.upstreamguard.agent.core;
  */
 public final class Attempt {
     /** The attempt an adapter runs when the agent itself failed: the application's settings, no headers. */
-    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, 0, false, null, null, null);
+    public static final Attempt UNGUARDED = new Attempt(1, 0, 0, 0, false, null, null, null, Attempt.NO_DEADLINE);
+
+    /** {@link #deadlineHeaderMillis()} of an attempt that carries no deadline. */
+    public static final long NO_DEADLINE = -1;
+
+    /** The header that carries the time left to the next service. */
+    public static final String DEADLINE_HEADER = "X-Request-Timeout-Ms";
 
     private static final String TRACEPARENT = "traceparent";
     private static final String TRACESTATE = "tracestate";
@@ -24,9 +30,11 @@ public final class Attempt {
     private final String traceparent;
     private final String tracestate;
     private final HeadDecision call;
+    private final long deadlineHeaderMillis;
 
     Attempt(int number, long connectTimeoutMillis, long readTimeoutMillis, long callTimeLeftMillis, boolean enforce,
-            String traceparent, String tracestate, HeadDecision call) {
+            String traceparent, String tracestate, HeadDecision call, long deadlineHeaderMillis) {
+        this.deadlineHeaderMillis = deadlineHeaderMillis;
         this.number = number;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
@@ -91,7 +99,7 @@ public final class Attempt {
      * a copy of the application's request, never the request itself.
      */
     public boolean hasHeaders() {
-        return traceparent != null;
+        return traceparent != null || deadlineHeaderMillis >= 0;
     }
 
     /**
@@ -99,12 +107,16 @@ public final class Attempt {
      * that copies the application's headers one by one leaves that one out.
      */
     public boolean writesHeader(String name) {
+        if (deadlineHeaderMillis >= 0 && DEADLINE_HEADER.equalsIgnoreCase(name)) {
+            return true; // the time left replaces the application's own value
+        }
         return traceparent != null && (TRACEPARENT.equalsIgnoreCase(name) || TRACESTATE.equalsIgnoreCase(name));
     }
 
     /**
      * Writes this attempt's own headers onto the client's request through the adapter's {@code setter}:
-     * the W3C trace context of the attempt's span. The one place an attempt's headers are decided.
+     * the W3C trace context of the attempt's span, and {@link #DEADLINE_HEADER} with the time left when the
+     * call is made for a request with a deadline. The one place an attempt's headers are decided.
      */
     public <C> void writeHeaders(C carrier, HeaderSetter<? super C> setter) {
         if (traceparent != null) {
@@ -113,11 +125,28 @@ public final class Attempt {
                 setter.set(carrier, TRACESTATE, tracestate);
             }
         }
+        if (deadlineHeaderMillis >= 0) {
+            setter.set(carrier, DEADLINE_HEADER, Long.toString(deadlineHeaderMillis));
+        }
     }
 
     /** The W3C {@code traceparent} to send, or {@code null} when tracing is off. */
     public String traceparent() {
         return traceparent;
+    }
+
+    /**
+     * The value of {@link #DEADLINE_HEADER} to send (the milliseconds left of the call, capped by the request's
+     * deadline less the reserve, at this attempt's start), or {@link #NO_DEADLINE}: the request has no deadline,
+     * propagation is off, or observe mode.
+     */
+    public long deadlineHeaderMillis() {
+        return deadlineHeaderMillis;
+    }
+
+    /** {@link #deadlineHeaderMillis()} as the header's text, or {@code null} when none is to be sent. */
+    public String deadlineHeader() {
+        return deadlineHeaderMillis < 0 ? null : Long.toString(deadlineHeaderMillis);
     }
 
     /** The W3C {@code tracestate} to send, or {@code null}. */

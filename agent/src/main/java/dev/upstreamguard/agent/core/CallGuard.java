@@ -1,5 +1,7 @@
 package dev.upstreamguard.agent.core;
 
+import dev.upstreamguard.bootstrap.RequestBridge;
+import dev.upstreamguard.bootstrap.RequestScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -323,7 +325,10 @@ public final class CallGuard {
         final Exchange<R> exchange;
         final Dependency dependency;
         final GuardPolicy policy;
+        /** When the call must have its response head: {@code timeout.call}, capped by the request's deadline less its reserve. */
         final long deadlineNanos;
+        /** True when the call is made for a request with a deadline: its attempts may carry the time left. */
+        final boolean requestDeadline;
         final CallObserver.CallTrace trace;
         int attempts;
         CallObserver.AttemptTrace currentSpan;
@@ -340,14 +345,25 @@ public final class CallGuard {
         boolean slot;
         boolean admitted;
         FailureKind rejectedBy;
+        /** What a call made after its request's deadline throws; null otherwise. */
+        java.io.IOException spentError;
 
         Call(CallRequest request, Exchange<R> exchange) {
             this.request = request;
             this.exchange = exchange;
             this.dependency = dependencies.resolve(request.host(), request.port());
             this.policy = dependency.policy();
-            long now = clock.nanoTime();
-            this.deadlineNanos = now + policy.callTimeoutMillis() * 1_000_000L;
+            long end = clock.nanoTime() + policy.callTimeoutMillis() * 1_000_000L;
+            RequestScope scope = RequestBridge.currentWithDeadlines(); // one field read until a request has a deadline
+            boolean bounded = scope != null && scope.hasDeadline();
+            if (bounded) {
+                long capped = scope.deadlineNanos() - policy.deadlineReserveMillis() * 1_000_000L;
+                if (capped - end < 0) {
+                    end = capped;
+                }
+            }
+            this.deadlineNanos = end;
+            this.requestDeadline = bounded;
             this.trace = observer.startCall(request, dependency);
         }
 
@@ -355,6 +371,10 @@ public final class CallGuard {
         Attempt nextAttempt() {
             attempts++;
             long now = clock.nanoTime();
+            if (requestDeadline && attempts == 1 && enforce && deadlineNanos - now <= 0) {
+                deadlineSpent();
+                return null;
+            }
             CircuitBreaker.State state = admit(now);
             if (rejectedBy != null && enforce) {
                 rejected(state);
@@ -376,8 +396,9 @@ public final class CallGuard {
                 if (rejectedBy != null) {
                     currentSpan.wouldReject(); // observe mode: it goes through all the same
                 }
+                long propagated = requestDeadline && enforce && policy.deadlinePropagate() ? left : Attempt.NO_DEADLINE;
                 return new Attempt(attempts, connect, read, left, enforce, currentSpan.traceparent(),
-                        currentSpan.tracestate(), enforce ? this : null);
+                        currentSpan.tracestate(), enforce ? this : null, propagated);
             } catch (RuntimeException | Error internal) {
                 releaseUncounted(); // the call goes on unguarded: it must not keep a slot or the probe
                 throw internal;
@@ -511,8 +532,28 @@ public final class CallGuard {
             trace.callEnded(rejectedBy, outcome, attempts, -1);
         }
 
+        /**
+         * Records a call made once its request's deadline (less the reserve) was spent: a span that connected
+         * nowhere, failed as a timeout, and the end of the call.
+         */
+        private void deadlineSpent() {
+            CallObserver.AttemptTrace span = trace.startRejected(attempts, null);
+            spentError = exchange.timeoutException(
+                    "upstream-guard: the request's deadline was spent before this call; not sent");
+            span.end(-1, spentError, FailureKind.TIMEOUT, Outcome.DEADLINE_EXCEEDED, false);
+            attempts--; // nothing was attempted
+            finished = true;
+            rejectedBy = FailureKind.TIMEOUT;
+            lastFailure = FailureKind.TIMEOUT;
+            lastStatus = -1;
+            trace.callEnded(FailureKind.TIMEOUT, Outcome.DEADLINE_EXCEEDED, attempts, -1);
+        }
+
         /** What the application gets for a call rejected before its first attempt. */
         java.io.IOException rejection() {
+            if (spentError != null) {
+                return spentError;
+            }
             CircuitBreaker breaker = dependency.breaker();
             long wait = breaker == null ? 0 : breaker.millisUntilProbe(clock.nanoTime());
             String reason = rejectedBy == FailureKind.CONCURRENCY_LIMIT

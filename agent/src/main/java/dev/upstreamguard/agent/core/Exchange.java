@@ -74,4 +74,13 @@ public interface Exchange<R> {
     default boolean cancelledByTimeout() {
         return false;
     }
+
+    /**
+     * What the client would throw for a timeout, here for a call whose request deadline was spent before it
+     * started (nothing was sent). {@code SocketTimeoutException} unless the client has its own type (the JDK
+     * {@code HttpClient}'s {@code HttpTimeoutException}).
+     */
+    default java.io.IOException timeoutException(String message) {
+        return new java.net.SocketTimeoutException(message);
+    }
 }

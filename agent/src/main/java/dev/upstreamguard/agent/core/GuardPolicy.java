@@ -35,6 +35,8 @@ public final class GuardPolicy {
     private final long breakerOpenMaxMillis;
     private final int breakerProbes;
     private final int concurrencyMax;
+    private final long deadlineReserveMillis;
+    private final boolean deadlinePropagate;
 
     private GuardPolicy(Builder b) {
         this.connectTimeoutMillis = b.connectTimeoutMillis;
@@ -58,6 +60,8 @@ public final class GuardPolicy {
         this.breakerOpenMaxMillis = Math.max(b.breakerOpenMillis, b.breakerOpenMaxMillis);
         this.breakerProbes = b.breakerProbes;
         this.concurrencyMax = b.concurrencyMax;
+        this.deadlineReserveMillis = b.deadlineReserveMillis;
+        this.deadlinePropagate = b.deadlinePropagate;
     }
 
     /** The defaults of SPEC.md: 2s connect, 10s read, 30s call, 3 attempts, 50ms..1s backoff. */
@@ -163,6 +167,16 @@ public final class GuardPolicy {
         return concurrencyMax;
     }
 
+    /** Of an inbound request's deadline, the time kept back to write its answer: calls are capped at the rest. */
+    public long deadlineReserveMillis() {
+        return deadlineReserveMillis;
+    }
+
+    /** True when each attempt made for a request with a deadline carries {@code X-Request-Timeout-Ms}. */
+    public boolean deadlinePropagate() {
+        return deadlinePropagate;
+    }
+
     @Override
     public String toString() {
         return "GuardPolicy{connect=" + connectTimeoutMillis + "ms, read=" + readTimeoutMillis
@@ -173,7 +187,8 @@ public final class GuardPolicy {
                 + (breakerEnabled ? breakerFailureRate + "%/" + breakerMinAttempts + " in " + breakerWindowMillis
                         + "ms on " + breakerOn + ", open " + breakerOpenMillis + ".." + breakerOpenMaxMillis + "ms, "
                         + breakerProbes + " probes" : "off")
-                + ", concurrency=" + concurrencyMax + ", maxBufferedBody=" + maxBufferedBodyBytes + "}";
+                + ", concurrency=" + concurrencyMax + ", maxBufferedBody=" + maxBufferedBodyBytes
+                + ", deadline=reserve " + deadlineReserveMillis + "ms" + (deadlinePropagate ? ", propagated" : "") + "}";
     }
 
     /** Validating builder; each setter rejects an out-of-range value with an IllegalArgumentException. */
@@ -203,6 +218,8 @@ public final class GuardPolicy {
         private long breakerOpenMaxMillis = 60_000;
         private int breakerProbes = 2;
         private int concurrencyMax = 0;
+        private long deadlineReserveMillis = 50;
+        private boolean deadlinePropagate = true;
 
         public Builder() {}
 
@@ -228,6 +245,8 @@ public final class GuardPolicy {
             breakerOpenMaxMillis = p.breakerOpenMaxMillis;
             breakerProbes = p.breakerProbes;
             concurrencyMax = p.concurrencyMax;
+            deadlineReserveMillis = p.deadlineReserveMillis;
+            deadlinePropagate = p.deadlinePropagate;
         }
 
         public Builder connectTimeoutMillis(long millis) {
@@ -373,6 +392,17 @@ public final class GuardPolicy {
                 throw new IllegalArgumentException("expected a whole number from 0 (no limit) to 1000000");
             }
             concurrencyMax = max;
+            return this;
+        }
+
+        /** Of a request's deadline, the time kept back to write its answer (0 to 24h). */
+        public Builder deadlineReserveMillis(long millis) {
+            deadlineReserveMillis = duration(millis);
+            return this;
+        }
+
+        public Builder deadlinePropagate(boolean propagate) {
+            deadlinePropagate = propagate;
             return this;
         }
 

@@ -16,7 +16,12 @@ public enum Outcome {
     /** The application cancelled the call (or its own call timeout did): no further attempt. */
     CANCELLED("cancelled"),
     /** The calling thread was interrupted (during an attempt or the wait before a retry). */
-    INTERRUPTED("interrupted");
+    INTERRUPTED("interrupted"),
+    /**
+     * The inbound request's deadline (less {@code upstreamguard.deadline.reserve}) was spent before the
+     * call could start: nothing was sent, the call failed at once as a timeout.
+     */
+    DEADLINE_EXCEEDED("deadline-exceeded");
 
     private final String label;
 

@@ -53,7 +53,9 @@ class AgentConfigTest {
                 valid(PolicyKey.BREAKER_OPEN_DURATION, "2s", GuardPolicy::breakerOpenMillis, 2_000L),
                 valid(PolicyKey.BREAKER_OPEN_DURATION_MAX, "5m", GuardPolicy::breakerOpenMaxMillis, 300_000L),
                 valid(PolicyKey.BREAKER_PROBES, "5", GuardPolicy::breakerProbes, 5),
-                valid(PolicyKey.CONCURRENCY_MAX, "40", GuardPolicy::concurrencyMax, 40));
+                valid(PolicyKey.CONCURRENCY_MAX, "40", GuardPolicy::concurrencyMax, 40),
+                valid(PolicyKey.DEADLINE_RESERVE, "120ms", GuardPolicy::deadlineReserveMillis, 120L),
+                valid(PolicyKey.DEADLINE_PROPAGATE, "false", GuardPolicy::deadlinePropagate, false));
     }
 
     private static Arguments valid(PolicyKey key, String text, Function<GuardPolicy, Object> read, Object expected) {
@@ -176,7 +178,11 @@ class AgentConfigTest {
                 Arguments.of("breaker.probes", "two", "is not a whole number", "2"),
                 Arguments.of("concurrency.max", "-1", "0 (no limit) to 1000000", "0"),
                 Arguments.of("concurrency.max", "unlimited", "is not a whole number", "0"),
-                Arguments.of("concurrency.max", "99999999999", "is out of range", "0"));
+                Arguments.of("concurrency.max", "99999999999", "is out of range", "0"),
+                Arguments.of("deadline.reserve", "-50ms", "is not a duration", "50ms"),
+                Arguments.of("deadline.reserve", "a bit", "is not a duration", "50ms"),
+                Arguments.of("deadline.reserve", "25h", "24h", "50ms"),
+                Arguments.of("deadline.propagate", "yes", "is not true or false", "true"));
     }
 
     @Test

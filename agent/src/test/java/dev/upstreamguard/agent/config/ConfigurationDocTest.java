@@ -61,7 +61,7 @@ class ConfigurationDocTest {
                 + "`inventory=inventory.internal:8080,pricing=pricing.internal:9000,search=*.search.internal` "
                 + "(host, host:port, or `*.` suffix). Unnamed upstreams are named `host:port`");
         page.append("| `").append(AgentConfig.DEPENDENCY_PREFIX).append("NAME.KEY` | | per-dependency override "
-                + "of any `timeout.*`, `retry.*`, `breaker.*` or `concurrency.*` key above, e.g. `upstreamguard.dependency.inventory.timeout.read=30s` |\n");
+                + "of any `timeout.*`, `retry.*`, `breaker.*`, `concurrency.*` or `deadline.*` key above, e.g. `upstreamguard.dependency.inventory.timeout.read=30s` |\n");
         row(page, AgentConfig.TRACING_ENABLED, "true", "`false`: no spans, no trace headers; timeouts and "
                 + "retries still apply, and so do the metrics");
         row(page, AgentConfig.DEBUG, "false", "`true`: prints each instrumented class (troubleshooting)");

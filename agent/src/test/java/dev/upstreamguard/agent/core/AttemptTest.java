@@ -14,7 +14,7 @@ class AttemptTest {
 
     @Test
     void writesTheTraceContextThroughTheSetter() {
-        Attempt attempt = new Attempt(2, 1_000, 2_000, 5_000, true, PARENT, "vendor=v1", null);
+        Attempt attempt = new Attempt(2, 1_000, 2_000, 5_000, true, PARENT, "vendor=v1", null, Attempt.NO_DEADLINE);
         Map<String, String> carrier = new LinkedHashMap<>();
 
         attempt.writeHeaders(carrier, MAP);
@@ -28,12 +28,26 @@ class AttemptTest {
 
     @Test
     void noTracestateIsWrittenWhenTheSpanHasNone() {
-        Attempt attempt = new Attempt(1, 1_000, 2_000, 5_000, true, PARENT, null, null);
+        Attempt attempt = new Attempt(1, 1_000, 2_000, 5_000, true, PARENT, null, null, Attempt.NO_DEADLINE);
         Map<String, String> carrier = new LinkedHashMap<>();
 
         attempt.writeHeaders(carrier, MAP);
 
         assertThat(carrier).containsOnlyKeys("traceparent");
+    }
+
+    @Test
+    void theTimeLeftOfARequestWithADeadlineIsWrittenAndReplacesTheApplicationsValue() {
+        Attempt attempt = new Attempt(1, 1_000, 2_000, 450, true, null, null, null, 450);
+        Map<String, String> carrier = new LinkedHashMap<>();
+
+        attempt.writeHeaders(carrier, MAP);
+
+        assertThat(carrier).containsExactly(Map.entry("X-Request-Timeout-Ms", "450"));
+        assertThat(attempt.hasHeaders()).isTrue();
+        assertThat(attempt.writesHeader("x-request-timeout-ms")).isTrue();
+        assertThat(attempt.writesHeader("traceparent")).isFalse();
+        assertThat(Attempt.UNGUARDED.writesHeader("X-Request-Timeout-Ms")).isFalse();
     }
 
     @Test

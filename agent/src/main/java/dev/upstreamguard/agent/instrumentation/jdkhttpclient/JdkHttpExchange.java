@@ -86,6 +86,11 @@ final class JdkHttpExchange implements AsyncExchange<HttpResponse<Object>> {
     }
 
     @Override
+    public IOException timeoutException(String message) {
+        return new java.net.http.HttpTimeoutException(message); // what send throws for its own request timeout
+    }
+
+    @Override
     public HttpResponse<Object> attempt(Attempt attempt) throws IOException, InterruptedException {
         ResponseDeadline deadline = deadlineFor(attempt, hooks.syncDeadlines());
         HttpRequest copy = requestFor(attempt, deadline == null);

@@ -17,7 +17,8 @@ import java.util.function.IntConsumer;
 /**
  * Sends the same paced traffic to several storefronts at once: {@code count} {@code GET
  * /product/{id}} requests to each, one every {@code 1/rate} seconds, each given up after the
- * caller timeout. Bounded: it returns once every request has an answer or was given up.
+ * caller timeout, which each request also carries as its deadline ({@code X-Request-Timeout-Ms}). Bounded: it
+ * returns once every request has an answer or was given up.
  */
 final class LoadDriver implements AutoCloseable {
 
@@ -76,6 +77,8 @@ final class LoadDriver implements AutoCloseable {
   private CompletableFuture<CallerResult> send(URI uri) {
     HttpRequest request = HttpRequest.newBuilder(uri)
         .timeout(callerTimeout)
+        // the caller's own deadline, so that a guarded storefront answers before the caller gives up
+        .header("X-Request-Timeout-Ms", Long.toString(callerTimeout.toMillis()))
         .header("Accept", "application/json")
         .GET()
         .build();
