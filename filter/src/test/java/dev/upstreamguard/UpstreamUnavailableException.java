@@ -7,21 +7,21 @@ import java.net.ConnectException;
  * the filter recognises it by name and reads {@code reason()} and {@code retryAfterSeconds()}.
  */
 public class UpstreamUnavailableException extends ConnectException {
-  private static final long serialVersionUID = 1L;
-  private final String reason;
-  private final long retryAfterMillis;
+    private static final long serialVersionUID = 1L;
+    private final String reason;
+    private final long retryAfterMillis;
 
-  public UpstreamUnavailableException(String reason, long retryAfterMillis) {
-    super("upstream-guard: circuit open for dependency inventory; call rejected without being sent");
-    this.reason = reason;
-    this.retryAfterMillis = retryAfterMillis;
-  }
+    public UpstreamUnavailableException(String reason, long retryAfterMillis) {
+        super("upstream-guard: circuit open for dependency inventory; call rejected without being sent");
+        this.reason = reason;
+        this.retryAfterMillis = retryAfterMillis;
+    }
 
-  public String reason() {
-    return reason;
-  }
+    public String reason() {
+        return reason;
+    }
 
-  public long retryAfterSeconds() {
-    return Math.max(1, (retryAfterMillis + 999) / 1000);
-  }
+    public long retryAfterSeconds() {
+        return Math.max(1, (retryAfterMillis + 999) / 1000);
+    }
 }

@@ -36,7 +36,8 @@ public final class AgentMain {
                 System.setProperty("net.bytebuddy.safe", "true");
             }
             BootstrapJar.append(instrumentation);
-            AgentInstaller.install(config, instrumentation, AgentMain.class.getPackage().getImplementationVersion());
+            AgentInstaller.install(
+                    config, instrumentation, AgentMain.class.getPackage().getImplementationVersion());
         } catch (Throwable t) {
             AgentLog.info("could not start (" + t.getClass().getName() + ": " + t.getMessage()
                     + "); the application runs without Upstream Guard");

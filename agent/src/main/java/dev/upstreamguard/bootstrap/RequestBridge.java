@@ -16,6 +16,7 @@ public final class RequestBridge {
     /** Scopes of calls queued on one thread to run on another (OkHttp enqueue); weak, so never a leak. */
     private static final java.util.Map<Object, RequestScope> HANDED_OVER =
             java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private static volatile ServerSpanHooks serverSpanHooks;
     /** Set once the first request gets a deadline: until then a guarded call does not look for one. */
     private static volatile boolean deadlinesInUse;
@@ -43,8 +44,8 @@ public final class RequestBridge {
      *
      * @param attributes String, Long, Boolean or Double values
      */
-    public static Object openWithServerSpan(String name, Map<String, Object> attributes, String incomingTraceparent,
-                                            String incomingTracestate) {
+    public static Object openWithServerSpan(
+            String name, Map<String, Object> attributes, String incomingTraceparent, String incomingTracestate) {
         ServerSpanHooks hooks = serverSpanHooks;
         if (hooks == null) {
             return null;
@@ -115,8 +116,12 @@ public final class RequestBridge {
     }
 
     /** Ends the agent-made server span of {@code scope}, if it has one. */
-    public static void endServerSpan(Object scope, Map<String, Object> attributes, String errorType, String eventName,
-                                     Map<String, Object> eventAttributes) {
+    public static void endServerSpan(
+            Object scope,
+            Map<String, Object> attributes,
+            String errorType,
+            String eventName,
+            Map<String, Object> eventAttributes) {
         ServerSpanHooks hooks = serverSpanHooks;
         Object span = ((RequestScope) scope).serverSpan();
         if (hooks != null && span != null) {

@@ -19,14 +19,17 @@ public final class RequestScope {
     private final String tracestate;
     private final Object serverSpan;
     private final Object lock = new Object();
+
     @SuppressWarnings("unchecked")
     private final Map<String, Object>[] failures = new Map[KEPT_FAILURES];
+
     private final Throwable[] delivered = new Throwable[KEPT_FAILURES];
     private int failureCount;
     private int callCount;
     private Map<String, Object> lastCall;
     /** The request's deadline on the {@link System#nanoTime()} clock; meaningful only when {@link #hasDeadline}. */
     private volatile long deadlineNanos;
+
     private volatile boolean hasDeadline;
 
     RequestScope(String traceparent, String tracestate, Object serverSpan) {
@@ -67,8 +70,14 @@ public final class RequestScope {
     }
 
     /** Records a finished guarded call that handed the application no exception of an upstream failure. */
-    public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
-                           String outcome, int status) {
+    public void recordCall(
+            String dependency,
+            boolean named,
+            String address,
+            String failure,
+            int attempts,
+            String outcome,
+            int status) {
         recordCall(dependency, named, address, failure, attempts, outcome, status, null);
     }
 
@@ -78,8 +87,15 @@ public final class RequestScope {
      * @param failure   the {@code upstreamguard.failure} of its last attempt, or null when it succeeded
      * @param delivered what the call threw to the application, or null (a response, even a 503)
      */
-    public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
-                           String outcome, int status, Throwable delivered) {
+    public void recordCall(
+            String dependency,
+            boolean named,
+            String address,
+            String failure,
+            int attempts,
+            String outcome,
+            int status,
+            Throwable delivered) {
         recordCall(dependency, named, address, failure, attempts, outcome, status, delivered, -1);
     }
 
@@ -90,8 +106,16 @@ public final class RequestScope {
      * @param retryAfterSeconds for a call rejected by the breaker or the concurrency limit: whole seconds
      *                          until the next probe, at least 1; otherwise -1
      */
-    public void recordCall(String dependency, boolean named, String address, String failure, int attempts,
-                           String outcome, int status, Throwable delivered, long retryAfterSeconds) {
+    public void recordCall(
+            String dependency,
+            boolean named,
+            String address,
+            String failure,
+            int attempts,
+            String outcome,
+            int status,
+            Throwable delivered,
+            long retryAfterSeconds) {
         Map<String, Object> call = new HashMap<>(16);
         if (retryAfterSeconds > 0) {
             call.put(CallRecordKeys.RETRY_AFTER_SECONDS, retryAfterSeconds);

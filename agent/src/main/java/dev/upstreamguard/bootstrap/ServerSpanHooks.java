@@ -21,6 +21,10 @@ public interface ServerSpanHooks {
      * @param errorType the span's {@code error.type} when its status is ERROR (set without a description),
      *                  else null
      */
-    void end(Object span, Map<String, Object> attributes, String errorType, String eventName,
-             Map<String, Object> eventAttributes);
+    void end(
+            Object span,
+            Map<String, Object> attributes,
+            String errorType,
+            String eventName,
+            Map<String, Object> eventAttributes);
 }

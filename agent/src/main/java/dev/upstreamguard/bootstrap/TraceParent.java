@@ -23,8 +23,14 @@ public final class TraceParent {
      * @param flags   2 lower-case hex digits
      */
     public static String format(String traceId, String spanId, String flags) {
-        return new StringBuilder(LENGTH).append("00-").append(traceId).append('-').append(spanId).append('-')
-                .append(flags).toString();
+        return new StringBuilder(LENGTH)
+                .append("00-")
+                .append(traceId)
+                .append('-')
+                .append(spanId)
+                .append('-')
+                .append(flags)
+                .toString();
     }
 
     /**
@@ -51,15 +57,19 @@ public final class TraceParent {
             return false;
         }
         boolean version00 = header.startsWith("00");
-        if (!isHex(header, 0, 2) || header.startsWith("ff")
+        if (!isHex(header, 0, 2)
+                || header.startsWith("ff")
                 || (version00 ? header.length() != LENGTH : header.length() > LENGTH && header.charAt(LENGTH) != '-')) {
             return false;
         }
         if (header.charAt(2) != '-' || header.charAt(35) != '-' || header.charAt(52) != '-') {
             return false;
         }
-        return isHex(header, 3, 35) && isHex(header, 36, 52) && isHex(header, 53, LENGTH)
-                && !isZeros(header, 3, 35) && !isZeros(header, 36, 52);
+        return isHex(header, 3, 35)
+                && isHex(header, 36, 52)
+                && isHex(header, 53, LENGTH)
+                && !isZeros(header, 3, 35)
+                && !isZeros(header, 36, 52);
     }
 
     private static boolean isHex(String s, int from, int to) {

@@ -112,19 +112,24 @@ public final class UpstreamFailureTypes {
     private static String kindFromFixedMessage(String typeName, Throwable t, boolean exactType) {
         switch (typeName) {
             case "java.net.SocketTimeoutException":
-                // HttpURLConnection and plain sockets: "Connect timed out" is a connect failure, the rest a read timeout.
+                // HttpURLConnection and plain sockets: "Connect timed out" is a connect failure, the rest a read
+                // timeout.
                 return startsWithIgnoreCase(t.getMessage(), "connect timed out") ? CONNECT_FAILURE : TIMEOUT;
             case "java.net.SocketException":
                 String message = t.getMessage();
-                return startsWithIgnoreCase(message, "connection reset") || startsWithIgnoreCase(message, "broken pipe")
-                        || startsWithIgnoreCase(message, "unexpected end of file from server") ? RESET : null;
+                return startsWithIgnoreCase(message, "connection reset")
+                                || startsWithIgnoreCase(message, "broken pipe")
+                                || startsWithIgnoreCase(message, "unexpected end of file from server")
+                        ? RESET
+                        : null;
             case "java.io.InterruptedIOException":
                 // OkHttp's call timeout; any other InterruptedIOException may be a plain thread interrupt.
                 return exactType && "timeout".equals(t.getMessage()) ? TIMEOUT : null;
             case "java.io.IOException":
                 // java.net.http.HttpClient when the upstream closes the connection before the response head.
                 return exactType && startsWithIgnoreCase(t.getMessage(), "http/1.1 header parser received no bytes")
-                        ? RESET : null;
+                        ? RESET
+                        : null;
             default:
                 return null;
         }

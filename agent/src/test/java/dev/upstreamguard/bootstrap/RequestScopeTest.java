@@ -54,11 +54,14 @@ class RequestScopeTest {
         Map<String, Object> found = scope.failureDelivering(
                 new IllegalStateException("lookup failed", new IOException("client", delivered)));
 
-        assertThat(found).containsEntry("dependency", "inventory").containsEntry("failure", "connect-failure")
+        assertThat(found)
+                .containsEntry("dependency", "inventory")
+                .containsEntry("failure", "connect-failure")
                 .containsEntry("exception", "java.net.ConnectException");
         assertThat(scope.failureDelivering(delivered)).isSameAs(found);
         // The same type and message is not the same exception.
-        assertThat(scope.failureDelivering(new ConnectException("Connection refused"))).isNull();
+        assertThat(scope.failureDelivering(new ConnectException("Connection refused")))
+                .isNull();
     }
 
     @Test

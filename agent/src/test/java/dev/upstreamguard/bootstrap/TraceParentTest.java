@@ -15,7 +15,9 @@ class TraceParentTest {
     void writesVersion00AndReadsItBack() {
         String header = TraceParent.format(TRACE_ID, SPAN_ID, "03");
 
-        assertThat(header).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03").hasSize(TraceParent.LENGTH);
+        assertThat(header)
+                .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03")
+                .hasSize(TraceParent.LENGTH);
         assertThat(TraceParent.traceId(header)).isEqualTo(TRACE_ID);
         assertThat(TraceParent.spanId(header)).isEqualTo(SPAN_ID);
         assertThat(TraceParent.flags(header)).isEqualTo("03");
@@ -31,17 +33,19 @@ class TraceParentTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
-        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",
-        "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1",
-        "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",
-        "00-4bf92f3577b34da6a3ce929d0e0e47zz-00f067aa0ba902b7-01",
-        ""})
+    @ValueSource(
+            strings = {
+                "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+                "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",
+                "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-1",
+                "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",
+                "00-4bf92f3577b34da6a3ce929d0e0e47zz-00f067aa0ba902b7-01",
+                ""
+            })
     void readsNothingFromAnInvalidHeader(String header) {
         assertThat(TraceParent.traceId(header)).isNull();
         assertThat(TraceParent.spanId(header)).isNull();

@@ -31,7 +31,8 @@ class AgentDisabledIT {
 
     @Test
     void nothingIsInstalled() throws Exception {
-        assertThat(new URL("http://127.0.0.1:1/").openConnection().getClass().getName()).startsWith("sun.net.");
+        assertThat(new URL("http://127.0.0.1:1/").openConnection().getClass().getName())
+                .startsWith("sun.net.");
         assertThatThrownBy(() -> Class.forName("dev.upstreamguard.bootstrap.Bridge", false, null))
                 .isInstanceOf(ClassNotFoundException.class);
     }
@@ -40,12 +41,21 @@ class AgentDisabledIT {
     void callsAreNeitherRetriedNorTraced() throws Exception {
         upstream.otherwise(Fault.status(503));
 
-        assertThat(new JdkHttpClientDriver(false).call("GET", upstream.url("/a"), null).status()).isEqualTo(503);
+        assertThat(new JdkHttpClientDriver(false)
+                        .call("GET", upstream.url("/a"), null)
+                        .status())
+                .isEqualTo(503);
         // Apache 5 re-sends a 503 once by itself, after 1 s, as it does without the agent
-        assertThat(new Apache5Driver().call("GET", upstream.url("/e"), null).status()).isEqualTo(503);
-        assertThat(new UrlConnectionDriver().call("GET", upstream.url("/b"), null).status()).isEqualTo(503);
-        assertThat(new OkHttpDriver(false).call("GET", upstream.url("/c"), null).status()).isEqualTo(503);
-        assertThat(new Apache4Driver().call("GET", upstream.url("/d"), null).status()).isEqualTo(503);
+        assertThat(new Apache5Driver().call("GET", upstream.url("/e"), null).status())
+                .isEqualTo(503);
+        assertThat(new UrlConnectionDriver()
+                        .call("GET", upstream.url("/b"), null)
+                        .status())
+                .isEqualTo(503);
+        assertThat(new OkHttpDriver(false).call("GET", upstream.url("/c"), null).status())
+                .isEqualTo(503);
+        assertThat(new Apache4Driver().call("GET", upstream.url("/d"), null).status())
+                .isEqualTo(503);
 
         assertThat(upstream.hits()).isEqualTo(6);
         assertThat(upstream.requests()).allMatch(r -> r.header("traceparent") == null);
@@ -56,8 +66,12 @@ class AgentDisabledIT {
     @Test
     void aNameWhoseFirstAddressRefusesIsServedByItsNextAddressByTheLibrariesOnly() throws Exception {
         // what the conformance suite expects with the agent: the same as here, without it
-        for (ClientDriver driver : List.of(new JdkHttpClientDriver(false), new UrlConnectionDriver(), new Apache5Driver(),
-                new Apache4Driver(), new OkHttpDriver(false))) {
+        for (ClientDriver driver : List.of(
+                new JdkHttpClientDriver(false),
+                new UrlConnectionDriver(),
+                new Apache5Driver(),
+                new Apache4Driver(),
+                new OkHttpDriver(false))) {
             try (FaultyUpstream second = ClientConformanceSuite.startWhereTheFirstAddressRefuses()) {
                 String url = "http://twin.test:" + second.port() + "/orders";
                 Throwable thrown = catchThrowable(() -> driver.call("POST", url, "x"));

@@ -71,12 +71,13 @@ class AgentStartupIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdout()).contains("status=503");
         assertThat(upstream.hits()).as("default max-attempts used").isEqualTo(3);
-        assertThat(agentLines(result)).containsExactlyInAnyOrder(
-                "[upstream-guard] upstreamguard.timeout.read: \"ten\" is not a duration (examples: 250ms, 2s, 1m); using 10s",
-                "[upstream-guard] upstreamguard.retry.max-attempts: \"0\" is out of range: expected a whole number from 1 to 100; using 3",
-                "[upstream-guard] upstreamguard.retry.budget.percent: \"-5\" is out of range: expected a whole number from 0 to 1000; using 20",
-                "[upstream-guard] upstreamguard.mode: \"loud\" is not enforce or observe; using enforce",
-                "[upstream-guard] upstreamguard.timeout.connect: \"99999999999999h\" is out of range: expected a duration from 0 to 24h; using 2s");
+        assertThat(agentLines(result))
+                .containsExactlyInAnyOrder(
+                        "[upstream-guard] upstreamguard.timeout.read: \"ten\" is not a duration (examples: 250ms, 2s, 1m); using 10s",
+                        "[upstream-guard] upstreamguard.retry.max-attempts: \"0\" is out of range: expected a whole number from 1 to 100; using 3",
+                        "[upstream-guard] upstreamguard.retry.budget.percent: \"-5\" is out of range: expected a whole number from 0 to 1000; using 20",
+                        "[upstream-guard] upstreamguard.mode: \"loud\" is not enforce or observe; using enforce",
+                        "[upstream-guard] upstreamguard.timeout.connect: \"99999999999999h\" is out of range: expected a duration from 0 to 24h; using 2s");
     }
 
     @Test
@@ -117,14 +118,19 @@ class AgentStartupIT {
 
         assertThat(result.stdout()).contains("status=200");
         assertThat(agentLines(result)).hasSize(1);
-        assertThat(agentLines(result).get(0)).startsWith("[upstream-guard] upstreamguard.config.file: cannot read \"" + missing + "\"");
+        assertThat(agentLines(result).get(0))
+                .startsWith("[upstream-guard] upstreamguard.config.file: cannot read \"" + missing + "\"");
     }
 
     @Test
     void anApplicationWithoutTheThirdPartyClientsRunsGuardedAndQuiet() throws Exception {
         upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
         // only the test classes: no OkHttp, no Apache HttpClient, no Kotlin on the class path
-        String classesOnly = Paths.get(CallMain.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        String classesOnly = Paths.get(CallMain.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
                 .toString();
 
         ChildJvm.Result result = app("jdk", upstream.url("/x"), 1)
@@ -143,7 +149,8 @@ class AgentStartupIT {
         upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
         String classpath;
         try (java.util.stream.Stream<Path> jars = Files.list(Paths.get(System.getProperty("it.app.libs")))) {
-            classpath = System.getProperty("it.test.classes") + java.io.File.pathSeparator
+            classpath = System.getProperty("it.test.classes")
+                    + java.io.File.pathSeparator
                     + jars.map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
         }
 
@@ -156,7 +163,8 @@ class AgentStartupIT {
                 .run();
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.stdout()).contains("bytebuddy=made by the application's ByteBuddy from byte-buddy-1.14.18.jar");
+        assertThat(result.stdout())
+                .contains("bytebuddy=made by the application's ByteBuddy from byte-buddy-1.14.18.jar");
         assertThat(result.stdout()).contains("otel=io.opentelemetry.api.trace.PropagatedSpan");
         assertThat(result.stdout()).contains("status=200");
         assertThat(upstream.hits()).as("the agent retried the 503").isEqualTo(2);
@@ -189,9 +197,12 @@ class AgentStartupIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdoutLines()).contains("done");
         // the SDK starts on the first span or metric: no exporter, batch processor or metric reader before
-        assertThat(result.stdoutLines()).filteredOn(l -> l.startsWith("thread="))
-                .noneMatch(l -> l.contains("BatchSpanProcessor") || l.contains("PeriodicMetricReader")
-                        || l.contains("HttpClient") || l.contains("telemetry-start"));
+        assertThat(result.stdoutLines())
+                .filteredOn(l -> l.startsWith("thread="))
+                .noneMatch(l -> l.contains("BatchSpanProcessor")
+                        || l.contains("PeriodicMetricReader")
+                        || l.contains("HttpClient")
+                        || l.contains("telemetry-start"));
         assertThat(agentLines(result)).isEmpty();
     }
 

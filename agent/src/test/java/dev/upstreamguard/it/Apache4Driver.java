@@ -56,8 +56,8 @@ final class Apache4Driver implements ClientDriver {
     public Throwable callWithFailingBody(String url, java.io.IOException failure) {
         // a FileEntity whose file is gone by the time the client writes it
         org.apache.http.client.methods.HttpPost post = new org.apache.http.client.methods.HttpPost(url);
-        post.setEntity(new org.apache.http.entity.FileEntity(new java.io.File(failure.getMessage()),
-                ContentType.APPLICATION_OCTET_STREAM));
+        post.setEntity(new org.apache.http.entity.FileEntity(
+                new java.io.File(failure.getMessage()), ContentType.APPLICATION_OCTET_STREAM));
         try {
             client.execute(post, Apache4Driver::reply);
             return null;
@@ -85,7 +85,8 @@ final class Apache4Driver implements ClientDriver {
     }
 
     static Reply reply(HttpResponse response) throws java.io.IOException {
-        String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+        String text =
+                response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (Header h : response.getAllHeaders()) {
             headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());

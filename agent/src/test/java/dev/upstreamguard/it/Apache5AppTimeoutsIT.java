@@ -62,9 +62,12 @@ class Apache5AppTimeoutsIT {
 
     @ParameterizedTest(name = "{0} over {1}")
     @CsvSource({
-        "SocketConfig, http", "ConnectionConfig, http", "both, http", "resolver, http", "basic manager, http", "RequestConfig, http",
-        "SocketConfig, tls", "ConnectionConfig, tls", "both, tls", "resolver, tls", "basic manager, tls", "RequestConfig, tls",
-        "SocketConfig, uds", "ConnectionConfig, uds", "both, uds", "resolver, uds", "RequestConfig, uds"})
+        "SocketConfig, http", "ConnectionConfig, http", "both, http", "resolver, http", "basic manager, http",
+                "RequestConfig, http",
+        "SocketConfig, tls", "ConnectionConfig, tls", "both, tls", "resolver, tls", "basic manager, tls",
+                "RequestConfig, tls",
+        "SocketConfig, uds", "ConnectionConfig, uds", "both, uds", "resolver, uds", "RequestConfig, uds"
+    })
     void theApplicationsShorterReadTimeoutIsKept(String place, String transport) throws Exception {
         // (the basic manager, made from a socket-factory registry, has no route to a Unix domain socket)
         assumeBasicManagerRetries(place);
@@ -90,14 +93,17 @@ class Apache5AppTimeoutsIT {
             port = Ports.refusedPort(); // only names the call: over the socket, nothing connects to it
             url = "http://127.0.0.1:" + port + "/slow";
         }
-        try (server; CloseableHttpClient client = client(place, transport, socket, CONNECT.multipliedBy(50), READ)) {
+        try (server;
+                CloseableHttpClient client = client(place, transport, socket, CONNECT.multipliedBy(50), READ)) {
             Throwable thrown = catchThrowable(() -> client.execute(new HttpGet(url), r -> r.getCode()));
 
             assertThat(thrown).isInstanceOf(SocketTimeoutException.class);
             List<ReceivedSpan> spans = Collector.clientSpans(port, 3);
             // the application's 150 ms ended attempts: with the agent's 1 s, none could end sooner
             assertThat(spans).filteredOn(s -> s.durationMillis() < 1_000).isNotEmpty();
-            assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.read_ms")).containsOnly(150L);
+            assertThat(spans)
+                    .extracting(s -> s.longAttr("upstreamguard.timeout.read_ms"))
+                    .containsOnly(150L);
             assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("timeout");
             if (server instanceof SilentServer) {
                 assertThat(((SilentServer) server).heads()).isEqualTo(3);
@@ -110,12 +116,13 @@ class Apache5AppTimeoutsIT {
     @ParameterizedTest(name = "{0} over {1}")
     @CsvSource({
         "ConnectionConfig, http", "both, http", "resolver, http", "basic manager, http", "RequestConfig, http",
-        "ConnectionConfig, tls", "both, tls", "resolver, tls", "basic manager, tls", "RequestConfig, tls"})
+        "ConnectionConfig, tls", "both, tls", "resolver, tls", "basic manager, tls", "RequestConfig, tls"
+    })
     void theApplicationsShorterConnectTimeoutIsKept(String place, String transport) throws Exception {
         // SocketConfig has no connect timeout; a Unix domain socket's connect is local and never hangs
         assumeBasicManagerRetries(place);
         try (ConnectHang hang = ConnectHang.start();
-             CloseableHttpClient client = client(place, transport, null, CONNECT, LONG)) {
+                CloseableHttpClient client = client(place, transport, null, CONNECT, LONG)) {
             String url = (transport.equals("tls") ? "https" : "http") + "://127.0.0.1:" + hang.port() + "/";
             Throwable thrown = catchThrowable(() -> client.execute(new HttpGet(url), r -> r.getCode()));
 
@@ -123,7 +130,9 @@ class Apache5AppTimeoutsIT {
             List<ReceivedSpan> spans = Collector.clientSpans(hang.port(), 3);
             // the application's 100 ms ended connects: with the agent's 500 ms, none could end sooner
             assertThat(spans).filteredOn(s -> s.durationMillis() < 500).isNotEmpty();
-            assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms")).containsOnly(100L);
+            assertThat(spans)
+                    .extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms"))
+                    .containsOnly(100L);
             assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
         }
     }
@@ -133,16 +142,18 @@ class Apache5AppTimeoutsIT {
      * read timeout in {@code ConnectionConfig} (which wins in Apache) over a longer {@code SocketConfig} one.
      */
     @SuppressWarnings("deprecation")
-    private static CloseableHttpClient client(String place, String transport, Path socket, Duration connect,
-                                              Duration read) throws Exception {
+    private static CloseableHttpClient client(
+            String place, String transport, Path socket, Duration connect, Duration read) throws Exception {
         SocketConfig socketConfig = SocketConfig.custom()
-                .setSoTimeout(Timeout.of(place.equals("SocketConfig") ? read : LONG)).build();
+                .setSoTimeout(Timeout.of(place.equals("SocketConfig") ? read : LONG))
+                .build();
         ConnectionConfig.Builder connection = ConnectionConfig.custom();
         if (!place.equals("SocketConfig") && !place.equals("RequestConfig")) {
             connection.setConnectTimeout(Timeout.of(connect)).setSocketTimeout(Timeout.of(read));
         }
         SSLConnectionSocketFactory tls = transport.equals("tls")
-                ? new SSLConnectionSocketFactory(SilentServer.clientContext(), NoopHostnameVerifier.INSTANCE) : null;
+                ? new SSLConnectionSocketFactory(SilentServer.clientContext(), NoopHostnameVerifier.INSTANCE)
+                : null;
         HttpClientConnectionManager manager;
         if (place.equals("basic manager")) {
             RegistryBuilder<ConnectionSocketFactory> registry = RegistryBuilder.<ConnectionSocketFactory>create()
@@ -155,8 +166,8 @@ class Apache5AppTimeoutsIT {
             basic.setConnectionConfig(connection.build());
             manager = basic;
         } else {
-            PoolingHttpClientConnectionManagerBuilder builder = PoolingHttpClientConnectionManagerBuilder.create()
-                    .setDefaultSocketConfig(socketConfig);
+            PoolingHttpClientConnectionManagerBuilder builder =
+                    PoolingHttpClientConnectionManagerBuilder.create().setDefaultSocketConfig(socketConfig);
             if (tls != null) {
                 builder.setSSLSocketFactory(tls);
             }
@@ -177,18 +188,24 @@ class Apache5AppTimeoutsIT {
         if (socket != null) {
             UnixSockets.route(request, socket);
         }
-        return HttpClients.custom().setConnectionManager(manager).setDefaultRequestConfig(request.build()).build();
+        return HttpClients.custom()
+                .setConnectionManager(manager)
+                .setDefaultRequestConfig(request.build())
+                .build();
     }
 
     private static void assumeBasicManagerRetries(String place) {
-        Assumptions.assumeFalse(place.equals("basic manager") && System.getProperty("it.version.apache5", "").startsWith("5.2."),
+        Assumptions.assumeFalse(
+                place.equals("basic manager")
+                        && System.getProperty("it.version.apache5", "").startsWith("5.2."),
                 "HttpClient 5.2's BasicHttpClientConnectionManager hands a retried attempt the closed connection of"
                         + " the failed one (SocketException: Socket is closed), whatever the timeouts: reported, not"
                         + " this test's subject");
     }
 
     private static void assumeUnixDomainSockets() {
-        Assumptions.assumeTrue(UnixSockets.supported(),
+        Assumptions.assumeTrue(
+                UnixSockets.supported(),
                 "Unix domain sockets came with HttpClient 5.6 (RequestConfig.setUnixDomainSocket); the old-version "
                         + "execution runs 5.2.3, which has none");
     }
@@ -205,7 +222,9 @@ class Apache5AppTimeoutsIT {
         }
 
         static void route(RequestConfig.Builder request, Path socket) throws Exception {
-            RequestConfig.Builder.class.getMethod("setUnixDomainSocket", Path.class).invoke(request, socket);
+            RequestConfig.Builder.class
+                    .getMethod("setUnixDomainSocket", Path.class)
+                    .invoke(request, socket);
         }
     }
 }

@@ -33,12 +33,13 @@ final class Apache5Driver implements ClientDriver {
     @Override
     public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
         return new Apache5Driver(HttpClients.custom()
-                .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
-                                .setConnectTimeout(org.apache.hc.core5.util.Timeout.of(connect))
-                                .setSocketTimeout(org.apache.hc.core5.util.Timeout.of(read))
+                .setConnectionManager(
+                        org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder.create()
+                                .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
+                                        .setConnectTimeout(org.apache.hc.core5.util.Timeout.of(connect))
+                                        .setSocketTimeout(org.apache.hc.core5.util.Timeout.of(read))
+                                        .build())
                                 .build())
-                        .build())
                 .build());
     }
 
@@ -53,14 +54,16 @@ final class Apache5Driver implements ClientDriver {
 
     @Override
     public InFlight startCancellable(String url) {
-        org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
+        org.apache.hc.client5.http.classic.methods.HttpGet get =
+                new org.apache.hc.client5.http.classic.methods.HttpGet(url);
         return Threads.inFlight(() -> client.execute(get, Apache5Driver::reply), thread -> get.cancel());
     }
 
     @Override
     public Throwable callWithFailingBody(String url, java.io.IOException failure) {
         // a FileEntity whose file is gone by the time the client writes it
-        org.apache.hc.client5.http.classic.methods.HttpPost post = new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+        org.apache.hc.client5.http.classic.methods.HttpPost post =
+                new org.apache.hc.client5.http.classic.methods.HttpPost(url);
         post.setEntity(new org.apache.hc.core5.http.io.entity.FileEntity(
                 new java.io.File(failure.getMessage()), ContentType.APPLICATION_OCTET_STREAM));
         try {
@@ -85,8 +88,10 @@ final class Apache5Driver implements ClientDriver {
         };
     }
 
-    static Reply reply(ClassicHttpResponse response) throws java.io.IOException, org.apache.hc.core5.http.ParseException {
-        String text = response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
+    static Reply reply(ClassicHttpResponse response)
+            throws java.io.IOException, org.apache.hc.core5.http.ParseException {
+        String text =
+                response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (Header h : response.getHeaders()) {
             headers.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());

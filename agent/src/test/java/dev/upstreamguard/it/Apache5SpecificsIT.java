@@ -44,8 +44,18 @@ class Apache5SpecificsIT {
 
     @SuppressWarnings("deprecation")
     @ParameterizedTest
-    @ValueSource(strings = {"request", "request+context", "target+request", "target+request+context",
-            "request+handler", "request+context+handler", "target+request+handler", "target+request+context+handler", "executeOpen"})
+    @ValueSource(
+            strings = {
+                "request",
+                "request+context",
+                "target+request",
+                "target+request+context",
+                "request+handler",
+                "request+context+handler",
+                "target+request+handler",
+                "target+request+context+handler",
+                "executeOpen"
+            })
     void overload(String overload) throws Exception {
         HttpGet get = new HttpGet(upstream.url("/x"));
         HttpHost target = new HttpHost("http", "127.0.0.1", upstream.port());
@@ -66,7 +76,8 @@ class Apache5SpecificsIT {
 
         assertThat(status).isEqualTo(200);
         assertThat(upstream.hits()).isEqualTo(3);
-        assertThat(Collector.clientSpans(upstream.port(), 3)).extracting(s -> s.attr("url.full"))
+        assertThat(Collector.clientSpans(upstream.port(), 3))
+                .extracting(s -> s.attr("url.full"))
                 .containsOnly(upstream.url("/x"));
     }
 

@@ -77,7 +77,11 @@ abstract class ClientConformanceSuite {
     void runsAgainstTheLibraryVersionTheBuildAskedFor() {
         org.junit.jupiter.api.Assumptions.assumeTrue(driver().library() != null, "a JDK client");
         String expected = System.getProperty("it.version." + driver().library());
-        String jar = driver().libraryClass().getProtectionDomain().getCodeSource().getLocation().getPath();
+        String jar = driver().libraryClass()
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         assertThat(jar).endsWith("-" + expected + ".jar");
     }
 
@@ -177,7 +181,9 @@ abstract class ClientConformanceSuite {
         List<ReceivedSpan> spans = Collector.clientSpans(port, 3);
         assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
         assertThat(thrown).isInstanceOf(driver().connectRefusedType());
-        assertThat(spans).extracting(s -> s.attr("error.type")).containsOnly(driver().connectRefusedType().getName());
+        assertThat(spans)
+                .extracting(s -> s.attr("error.type"))
+                .containsOnly(driver().connectRefusedType().getName());
         assertThat(spans.get(2).attr("upstreamguard.outcome")).isEqualTo("exhausted");
     }
 
@@ -228,8 +234,8 @@ abstract class ClientConformanceSuite {
         upstream.otherwise(Fault.slowHead(SLOW));
         long start = System.nanoTime();
 
-        Throwable thrown = catchThrowable(
-                () -> driver().call("GET", "http://localhost:" + upstream.port() + "/slow", null));
+        Throwable thrown =
+                catchThrowable(() -> driver().call("GET", "http://localhost:" + upstream.port() + "/slow", null));
 
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(thrown).isInstanceOf(driver().readTimeoutType());
@@ -240,9 +246,14 @@ abstract class ClientConformanceSuite {
         assertThat(spans).extracting(s -> s.attr("upstreamguard.dependency")).containsOnly("inventory");
         assertThat(spans).extracting(s -> s.attr("peer.service")).containsOnly("inventory");
         // the last attempt may be a few ms short and still in flight at the upstream: find it by its outcome
-        ReceivedSpan last = Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
-                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port"))
-                && s.hasAttr("upstreamguard.outcome"), 1, Duration.ofSeconds(10)).get(0);
+        ReceivedSpan last = Collector.receiver()
+                .awaitSpans(
+                        s -> "CLIENT".equals(s.kind())
+                                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port"))
+                                && s.hasAttr("upstreamguard.outcome"),
+                        1,
+                        Duration.ofSeconds(10))
+                .get(0);
         assertThat(last.longAttr("upstreamguard.timeout.read_ms")).isLessThanOrEqualTo(400L);
         assertThat(last.attr("upstreamguard.outcome")).isEqualTo("exhausted");
     }
@@ -274,7 +285,9 @@ abstract class ClientConformanceSuite {
         List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
         // the application's 150 ms ended attempts: with the agent's 1 s, none could end sooner
         assertThat(spans).filteredOn(s -> s.durationMillis() < 1_000).isNotEmpty();
-        assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.read_ms")).containsOnly(150L);
+        assertThat(spans)
+                .extracting(s -> s.longAttr("upstreamguard.timeout.read_ms"))
+                .containsOnly(150L);
         assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("timeout");
     }
 
@@ -289,7 +302,9 @@ abstract class ClientConformanceSuite {
             List<ReceivedSpan> spans = Collector.clientSpans(hang.port(), 3);
             // the application's 100 ms ended connects: with the agent's 500 ms, none could end sooner
             assertThat(spans).filteredOn(s -> s.durationMillis() < 500).isNotEmpty();
-            assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms")).containsOnly(100L);
+            assertThat(spans)
+                    .extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms"))
+                    .containsOnly(100L);
             assertThat(spans).extracting(s -> s.attr("upstreamguard.failure")).containsOnly("connect-failure");
         }
     }
@@ -303,7 +318,9 @@ abstract class ClientConformanceSuite {
 
         assertThat(thrown).isInstanceOf(driver().readTimeoutType());
         List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 3);
-        assertThat(spans).extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms")).containsOnly(500L);
+        assertThat(spans)
+                .extracting(s -> s.longAttr("upstreamguard.timeout.connect_ms"))
+                .containsOnly(500L);
         assertThat(spans.get(0).longAttr("upstreamguard.timeout.read_ms")).isEqualTo(1_000L);
     }
 
@@ -315,7 +332,8 @@ abstract class ClientConformanceSuite {
             String url = "http://twin.test:" + second.port() + "/orders";
             if (!driver().triesEveryAddressOfAName()) {
                 // as without the agent (AgentDisabledIT): the JDK's clients try the first address only
-                assertThat(catchThrowable(() -> driver().call("GET", url, null))).isInstanceOf(ConnectException.class);
+                assertThat(catchThrowable(() -> driver().call("GET", url, null)))
+                        .isInstanceOf(ConnectException.class);
                 assertThat(second.hits()).isZero();
                 return;
             }
@@ -407,7 +425,9 @@ abstract class ClientConformanceSuite {
         assertThat(thrown).isInstanceOf(driver().unknownHostType());
         assertThat(thrown.getSuppressed()).isEmpty();
         ReceivedSpan span = Collector.clientSpans(81, 1).stream()
-                .filter(s -> host.equals(s.attr("server.address"))).findFirst().orElseThrow();
+                .filter(s -> host.equals(s.attr("server.address")))
+                .findFirst()
+                .orElseThrow();
         assertThat(span.attr("upstreamguard.failure")).isEqualTo("dns-failure");
         assertThat(span.attr("upstreamguard.outcome")).isEqualTo("not-retryable");
         assertThat(span.attr("error.type")).isEqualTo(driver().unknownHostType().getName());
@@ -432,7 +452,8 @@ abstract class ClientConformanceSuite {
         Collector.clientSpans(upstream.port(), 1);
 
         assertThat(Collector.spansTo(Collector.receiver().port())).isEmpty();
-        assertThat(Collector.receiver().spans()).noneMatch(s -> String.valueOf(s.attr("url.full")).contains("/v1/traces"));
+        assertThat(Collector.receiver().spans())
+                .noneMatch(s -> String.valueOf(s.attr("url.full")).contains("/v1/traces"));
     }
 
     // ---- dependency health: the circuit breaker ----
@@ -446,7 +467,8 @@ abstract class ClientConformanceSuite {
      * a dependency, and so a breaker, with them: a reused port would carry a breaker's state over.
      */
     private static final java.util.concurrent.atomic.AtomicInteger BREAKER_PORTS =
-            new java.util.concurrent.atomic.AtomicInteger(20_000 + (int) (ProcessHandle.current().pid() % 400) * 20);
+            new java.util.concurrent.atomic.AtomicInteger(
+                    20_000 + (int) (ProcessHandle.current().pid() % 400) * 20);
 
     /** Replaces this test's upstream with one on a port of its own. */
     private void breakerUpstream() {
@@ -466,7 +488,8 @@ abstract class ClientConformanceSuite {
     private static int breakerRefusedPort() {
         for (int i = 0; i < 500; i++) {
             int port = BREAKER_PORTS.getAndIncrement();
-            try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            try (java.net.ServerSocket probe =
+                    new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
                 return port;
             } catch (IOException taken) {
                 // another process holds it: the next one
@@ -488,14 +511,21 @@ abstract class ClientConformanceSuite {
 
     private Throwable rejectedCall(String url) {
         Throwable thrown = catchThrowable(() -> driver().call("GET", url, null));
-        assertThat(thrown).as("a call to an open breaker").isInstanceOf(dev.upstreamguard.UpstreamUnavailableException.class);
+        assertThat(thrown)
+                .as("a call to an open breaker")
+                .isInstanceOf(dev.upstreamguard.UpstreamUnavailableException.class);
         return thrown;
     }
 
     private static ReceivedSpan rejectedSpan(int port) {
-        return Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
-                && Long.valueOf(port).equals(s.longAttr("server.port"))
-                && "circuit-open".equals(s.attr("error.type")), 1, Duration.ofSeconds(10)).get(0);
+        return Collector.receiver()
+                .awaitSpans(
+                        s -> "CLIENT".equals(s.kind())
+                                && Long.valueOf(port).equals(s.longAttr("server.port"))
+                                && "circuit-open".equals(s.attr("error.type")),
+                        1,
+                        Duration.ofSeconds(10))
+                .get(0);
     }
 
     @Test
@@ -507,12 +537,20 @@ abstract class ClientConformanceSuite {
 
         List<ReceivedSpan> spans = Collector.clientSpans(port, 10);
         assertThat(spans).hasSize(10);
-        assertThat(spans).filteredOn(s -> s.hasAttr("upstreamguard.outcome"))
-                .extracting(s -> s.attr("upstreamguard.outcome")).containsExactlyInAnyOrder("exhausted", "exhausted",
-                        "exhausted", "circuit-open"); // the tenth attempt opened it: its call's retries ended
+        assertThat(spans)
+                .filteredOn(s -> s.hasAttr("upstreamguard.outcome"))
+                .extracting(s -> s.attr("upstreamguard.outcome"))
+                .containsExactlyInAnyOrder(
+                        "exhausted",
+                        "exhausted",
+                        "exhausted",
+                        "circuit-open"); // the tenth attempt opened it: its call's retries ended
         Throwable rejected = rejectedCall(url);
-        assertThat(rejected).isInstanceOf(ConnectException.class).hasMessageNotContaining("127.0.0.1")
-                .hasMessageNotContaining(Integer.toString(port)).hasMessageContaining("circuit open");
+        assertThat(rejected)
+                .isInstanceOf(ConnectException.class)
+                .hasMessageNotContaining("127.0.0.1")
+                .hasMessageNotContaining(Integer.toString(port))
+                .hasMessageContaining("circuit open");
         assertThat(Collector.clientSpans(port, 11)).hasSize(11);
     }
 
@@ -532,7 +570,9 @@ abstract class ClientConformanceSuite {
         }
 
         java.util.Arrays.sort(millis);
-        assertThat(millis[2]).as("median ms of 5 rejected calls, all " + java.util.Arrays.toString(millis)).isLessThan(20);
+        assertThat(millis[2])
+                .as("median ms of 5 rejected calls, all " + java.util.Arrays.toString(millis))
+                .isLessThan(20);
         assertThat(upstream.hits()).isEqualTo(10);
         ReceivedSpan span = rejectedSpan(upstream.port());
         assertThat(span.statusCode()).isEqualTo("ERROR");
@@ -543,9 +583,10 @@ abstract class ClientConformanceSuite {
         assertThat(span.hasAttr("http.response.status_code")).isFalse();
         assertThat(span.hasAttr("upstreamguard.timeout.read_ms")).isFalse();
         // every attempt says what the breaker was when it started
-        assertThat(Collector.clientSpans(upstream.port(), 10)).filteredOn(s -> !s.hasAttr("error.type")
-                || !"circuit-open".equals(s.attr("error.type")))
-                .extracting(s -> s.attr("upstreamguard.breaker.state")).containsOnly("closed");
+        assertThat(Collector.clientSpans(upstream.port(), 10))
+                .filteredOn(s -> !s.hasAttr("error.type") || !"circuit-open".equals(s.attr("error.type")))
+                .extracting(s -> s.attr("upstreamguard.breaker.state"))
+                .containsOnly("closed");
     }
 
     @Test
@@ -560,18 +601,27 @@ abstract class ClientConformanceSuite {
         for (int probe = 1; probe <= 2; probe++) {
             int before = upstream.hits();
             List<Object> answers = concurrentCalls(url, 20);
-            assertThat(answers).as("probe %d", probe).filteredOn(a -> a instanceof Integer).containsExactly(200);
-            assertThat(answers).filteredOn(a -> a instanceof dev.upstreamguard.UpstreamUnavailableException).hasSize(19);
+            assertThat(answers)
+                    .as("probe %d", probe)
+                    .filteredOn(a -> a instanceof Integer)
+                    .containsExactly(200);
+            assertThat(answers)
+                    .filteredOn(a -> a instanceof dev.upstreamguard.UpstreamUnavailableException)
+                    .hasSize(19);
             assertThat(upstream.hits()).isEqualTo(before + 1);
         }
 
         // two probes in a row succeeded: closed, every call goes through
         List<Object> answers = concurrentCalls(url, 5);
         assertThat(answers).containsOnly(200);
-        List<ReceivedSpan> probes = Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
-                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port"))
-                && "half-open".equals(s.attr("upstreamguard.breaker.state"))
-                && !s.hasAttr("error.type"), 2, Duration.ofSeconds(10));
+        List<ReceivedSpan> probes = Collector.receiver()
+                .awaitSpans(
+                        s -> "CLIENT".equals(s.kind())
+                                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port"))
+                                && "half-open".equals(s.attr("upstreamguard.breaker.state"))
+                                && !s.hasAttr("error.type"),
+                        2,
+                        Duration.ofSeconds(10));
         assertThat(probes).hasSize(2);
     }
 
@@ -610,8 +660,8 @@ abstract class ClientConformanceSuite {
         int refused = Ports.refusedPort();
         upstream.otherwise(Fault.status(303).withHeader("Location", "http://127.0.0.1:" + refused + "/receipt"));
 
-        Throwable thrown = catchThrowable(
-                () -> driver().callFollowingRedirects("POST", upstream.url("/orders"), "{\"id\":3}"));
+        Throwable thrown =
+                catchThrowable(() -> driver().callFollowingRedirects("POST", upstream.url("/orders"), "{\"id\":3}"));
 
         assertThat(thrown).isInstanceOf(IOException.class);
         assertThat(upstream.awaitHits(2, Duration.ofMillis(500))).isFalse();
@@ -645,8 +695,13 @@ abstract class ClientConformanceSuite {
 
         assertThat(thrown).isNotNull();
         assertThat(upstream.awaitHits(2, Duration.ofMillis(500))).isFalse();
-        ReceivedSpan span = Collector.receiver().awaitSpans(s -> "CLIENT".equals(s.kind())
-                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port")), 1, Duration.ofSeconds(10)).get(0);
+        ReceivedSpan span = Collector.receiver()
+                .awaitSpans(
+                        s -> "CLIENT".equals(s.kind())
+                                && Long.valueOf(upstream.port()).equals(s.longAttr("server.port")),
+                        1,
+                        Duration.ofSeconds(10))
+                .get(0);
         assertThat(span.attr("upstreamguard.outcome")).isEqualTo(driver().cancelledOutcome());
         assertThat(span.hasAttr("upstreamguard.failure")).isFalse();
         assertThat(Collector.spansTo(upstream.port())).hasSize(1);
@@ -720,14 +775,15 @@ abstract class ClientConformanceSuite {
     void aConnectThatHangsIsBoundedByTheCallTimeout() throws Exception {
         warmUp();
         try (ConnectHang hang = ConnectHang.start()) {
-            long elapsedMs = timed(() -> catchThrowable(
-                    () -> driver().call("GET", "http://localhost:" + hang.port() + "/", null)));
+            long elapsedMs = timed(
+                    () -> catchThrowable(() -> driver().call("GET", "http://localhost:" + hang.port() + "/", null)));
 
             assertThat(elapsedMs).isLessThanOrEqualTo(CALL_BOUND_MS);
             // connects of 500 ms: the third is cut to what is left of the 1500 ms
             List<ReceivedSpan> spans = Collector.clientSpans(hang.port(), 2);
-            assertThat(spans).allSatisfy(s -> assertThat(s.longAttr("upstreamguard.timeout.connect_ms"))
-                    .isLessThanOrEqualTo(500L));
+            assertThat(spans)
+                    .allSatisfy(s -> assertThat(s.longAttr("upstreamguard.timeout.connect_ms"))
+                            .isLessThanOrEqualTo(500L));
         }
     }
 
@@ -781,8 +837,8 @@ abstract class ClientConformanceSuite {
             ClientDriver.Reply[] reply = new ClientDriver.Reply[1];
             Throwable[] thrown = new Throwable[1];
 
-            long elapsedMs = timed(() -> thrown[0] = catchThrowable(
-                    () -> reply[0] = driver().call("GET", inventory("/waiting"), null)));
+            long elapsedMs = timed(() ->
+                    thrown[0] = catchThrowable(() -> reply[0] = driver().call("GET", inventory("/waiting"), null)));
 
             assertThat(elapsedMs).isLessThanOrEqualTo(CALL_BOUND_MS);
             // clients with a bounded pool give up waiting; the others open one more connection
@@ -808,15 +864,17 @@ abstract class ClientConformanceSuite {
     /** Runs {@code action} on its own thread, so that a call that never returns fails the test in 10 s. */
     private static long timed(Timed action) {
         java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                action.run();
-                done.complete((System.nanoTime() - start) / 1_000_000);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        }, "timed-call");
+        Thread thread = new Thread(
+                () -> {
+                    long start = System.nanoTime();
+                    try {
+                        action.run();
+                        done.complete((System.nanoTime() - start) / 1_000_000);
+                    } catch (Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+                },
+                "timed-call");
         thread.setDaemon(true);
         thread.start();
         try {

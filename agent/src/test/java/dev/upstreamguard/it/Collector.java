@@ -26,8 +26,11 @@ final class Collector {
 
     /** The CLIENT spans of calls to {@code port}, ordered by attempt, once {@code count} have arrived. */
     static List<ReceivedSpan> clientSpans(int port, int count) {
-        return receiver().awaitSpans(s -> "CLIENT".equals(s.kind()) && Long.valueOf(port).equals(s.longAttr("server.port")),
-                        count, Duration.ofSeconds(10))
+        return receiver()
+                .awaitSpans(
+                        s -> "CLIENT".equals(s.kind()) && Long.valueOf(port).equals(s.longAttr("server.port")),
+                        count,
+                        Duration.ofSeconds(10))
                 .stream()
                 .sorted(Comparator.comparing((ReceivedSpan s) -> s.longAttr("upstreamguard.attempt"))
                         .thenComparing(ReceivedSpan::startEpochNanos))

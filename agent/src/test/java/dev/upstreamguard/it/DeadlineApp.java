@@ -14,14 +14,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -134,7 +134,9 @@ final class DeadlineApp {
     private ServletContextHandler context(String path, Map<String, String> initParams) throws Exception {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath(path);
-        Filter guard = (Filter) webapp.loadClass(UpstreamGuardFilter.class.getName()).getConstructor().newInstance();
+        Filter guard = (Filter) webapp.loadClass(UpstreamGuardFilter.class.getName())
+                .getConstructor()
+                .newInstance();
         FilterHolder filter = new FilterHolder(guard);
         filter.setName("upstreamGuard");
         filter.setAsyncSupported(true);
@@ -162,7 +164,8 @@ final class DeadlineApp {
                     }
                     String url = urls[i];
                     if (ownThread) {
-                        Future<ClientDriver.Reply> onOwnThread = OWN_THREADS.submit(() -> driver.call("GET", url, null));
+                        Future<ClientDriver.Reply> onOwnThread =
+                                OWN_THREADS.submit(() -> driver.call("GET", url, null));
                         reply = onOwnThread.get(30, TimeUnit.SECONDS);
                     } else {
                         reply = driver.call("GET", url, null);
@@ -191,8 +194,11 @@ final class DeadlineApp {
      * the agent does not guard the inbound request itself.
      */
     Answer get(String pathAndQuery, String... headers) throws IOException {
-        StringBuilder head = new StringBuilder("GET ").append(pathAndQuery).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
-                .append(port()).append("\r\nConnection: close\r\n");
+        StringBuilder head = new StringBuilder("GET ")
+                .append(pathAndQuery)
+                .append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                .append(port())
+                .append("\r\nConnection: close\r\n");
         for (int i = 0; i < headers.length; i += 2) {
             head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         }

@@ -34,6 +34,7 @@ abstract class DeadlineScenarios {
      * come from the deadline.
      */
     static final long SLACK_MILLIS = 1_500;
+
     static final String HEADER = "X-Request-Timeout-Ms";
 
     protected abstract ClientDriver driver();
@@ -74,10 +75,13 @@ abstract class DeadlineScenarios {
 
     private void assertTimedOutWithinTheDeadline(DeadlineApp.Answer answer, long deadlineMillis, String what) {
         System.out.println("DEADLINE-TIMING " + driver().getClass().getSimpleName() + " " + what + " deadline="
-                + deadlineMillis + "ms answered=" + answer.millis() + "ms status=" + answer.status() + (answer.status() == 504 ? "" : " body=" + answer.body()));
+                + deadlineMillis + "ms answered=" + answer.millis() + "ms status=" + answer.status()
+                + (answer.status() == 504 ? "" : " body=" + answer.body()));
         assertThat(answer.status()).as("the filter's answer: %s", answer.body()).isEqualTo(504);
         assertThat(answer.millis()).as("ms from arrival to the answer").isLessThan(deadlineMillis + SLACK_MILLIS);
-        assertThat(upstream.awaitHits(2, Duration.ofMillis(200))).as("a second attempt").isFalse();
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(200)))
+                .as("a second attempt")
+                .isFalse();
         assertThat(upstream.hits()).isEqualTo(1);
     }
 
@@ -101,8 +105,8 @@ abstract class DeadlineScenarios {
     void grpcTimeoutInMinutesAndHoursIsADeadlineThatTimeoutCallStillCaps(String value) throws Exception {
         upstream.otherwise(Fault.ok("fine"));
 
-        DeadlineApp.Answer answer = app.get(calls("/app", "", url("deadline.test", upstream, "/ok")),
-                "grpc-timeout", value);
+        DeadlineApp.Answer answer =
+                app.get(calls("/app", "", url("deadline.test", upstream, "/ok")), "grpc-timeout", value);
 
         assertThat(answer.status()).isEqualTo(200);
         // a deadline is present (so it is propagated), longer than timeout.call=30s, which caps it
@@ -124,12 +128,20 @@ abstract class DeadlineScenarios {
             second.otherwise(Fault.ok("second"));
 
             // the application works 700 ms after its first call, past the 400 ms deadline
-            DeadlineApp.Answer answer = app.get(calls("/app", "&pause=700", url("deadline.test", upstream, "/first"),
-                    url("deadline.test", second, "/second")), HEADER, "400");
+            DeadlineApp.Answer answer = app.get(
+                    calls(
+                            "/app",
+                            "&pause=700",
+                            url("deadline.test", upstream, "/first"),
+                            url("deadline.test", second, "/second")),
+                    HEADER,
+                    "400");
 
             assertThat(answer.status()).isEqualTo(504);
             assertThat(upstream.hits()).isEqualTo(1);
-            assertThat(second.awaitHits(1, Duration.ofMillis(200))).as("a connection to the second").isFalse();
+            assertThat(second.awaitHits(1, Duration.ofMillis(200)))
+                    .as("a connection to the second")
+                    .isFalse();
             assertThat(second.hits()).isZero();
         }
     }
@@ -138,7 +150,8 @@ abstract class DeadlineScenarios {
     void eachAttemptCarriesTheTimeLeftSmallerOnEachRetry() throws Exception {
         upstream.enqueue(Fault.retryAfter(503, "1")).otherwise(Fault.ok("fine"));
 
-        DeadlineApp.Answer answer = app.get(calls("/app", "", url("deadline.test", upstream, "/retried")), HEADER, "5000");
+        DeadlineApp.Answer answer =
+                app.get(calls("/app", "", url("deadline.test", upstream, "/retried")), HEADER, "5000");
 
         assertThat(answer.status()).isEqualTo(200);
         List<RecordedRequest> seen = upstream.requests();
@@ -153,8 +166,8 @@ abstract class DeadlineScenarios {
     void withPropagationOffTheUpstreamGetsNoHeaderButTheDeadlineStillBounds() throws Exception {
         upstream.otherwise(Fault.slowHead(HOLD));
 
-        DeadlineApp.Answer answer = app.get(calls("/app", "", url("unpropagated.test", upstream, "/slow")),
-                HEADER, "500");
+        DeadlineApp.Answer answer =
+                app.get(calls("/app", "", url("unpropagated.test", upstream, "/slow")), HEADER, "500");
 
         assertThat(answer.status()).isEqualTo(504);
         assertThat(upstream.hits()).isEqualTo(1);
@@ -176,8 +189,8 @@ abstract class DeadlineScenarios {
     void twoGuardedServicesInAChainAnswerWithinTheFirstCallersDeadline() throws Exception {
         upstream.otherwise(Fault.slowHead(HOLD));
         // storefront (this request) -> a second guarded service (the same app, another request) -> the slow upstream
-        String second = "http://deadline.test:" + app.port()
-                + calls("/app", "", url("deadline.test", upstream, "/slow"));
+        String second =
+                "http://deadline.test:" + app.port() + calls("/app", "", url("deadline.test", upstream, "/slow"));
 
         DeadlineApp.Answer answer = app.get(calls("/app", "", second), HEADER, "1000");
 
@@ -185,7 +198,9 @@ abstract class DeadlineScenarios {
                 + answer.millis() + "ms status=" + answer.status());
         assertThat(answer.status()).as("the storefront's answer").isBetween(502, 504);
         assertThat(answer.millis()).isLessThan(1_000 + SLACK_MILLIS);
-        assertThat(upstream.awaitHits(2, Duration.ofMillis(200))).as("a second attempt").isFalse();
+        assertThat(upstream.awaitHits(2, Duration.ofMillis(200)))
+                .as("a second attempt")
+                .isFalse();
         // the second service inherited the deadline: it told the slow upstream less than it was told (<= 950)
         long toTheUpstream = Long.parseLong(upstream.requests().get(0).header(HEADER));
         assertThat(toTheUpstream).isLessThanOrEqualTo(1_000 - 50 - 50).isPositive();
@@ -195,8 +210,8 @@ abstract class DeadlineScenarios {
     void callsOnTheApplicationsOwnExecutorThreadsCarryNoDeadline() throws Exception {
         upstream.otherwise(Fault.ok("fine"));
 
-        DeadlineApp.Answer answer = app.get(calls("/app", "&own-thread=true", url("deadline.test", upstream, "/own")),
-                HEADER, "5000");
+        DeadlineApp.Answer answer =
+                app.get(calls("/app", "&own-thread=true", url("deadline.test", upstream, "/own")), HEADER, "5000");
 
         // documented: the request scope is not carried to the application's own threads
         assertThat(answer.status()).isEqualTo(200);

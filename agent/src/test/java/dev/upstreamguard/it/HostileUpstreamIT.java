@@ -53,7 +53,8 @@ class HostileUpstreamIT {
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "urlconnection"})
     void unreadableRetryAfterValuesFallBackToTheBackoff(String client) throws Exception {
-        upstream.enqueue(Fault.retryAfter(503, "-5"), Fault.retryAfter(503, "soon")).otherwise(Fault.ok("ok"));
+        upstream.enqueue(Fault.retryAfter(503, "-5"), Fault.retryAfter(503, "soon"))
+                .otherwise(Fault.ok("ok"));
         long start = System.nanoTime();
 
         ClientDriver.Reply reply = driver(client).call("GET", upstream.url("/a"), null);
@@ -80,8 +81,10 @@ class HostileUpstreamIT {
     @ParameterizedTest
     @ValueSource(strings = {"jdk", "urlconnection"})
     void aRetryAfterDateInThePastRetriesAtOnceAndOneFarAheadEndsTheRetries(String client) throws Exception {
-        upstream.enqueue(Fault.retryAfter(503, "Sun, 06 Nov 1994 08:49:37 GMT"),
-                Fault.retryAfter(503, "Fri, 31 Dec 2999 23:59:59 GMT")).otherwise(Fault.ok("ok"));
+        upstream.enqueue(
+                        Fault.retryAfter(503, "Sun, 06 Nov 1994 08:49:37 GMT"),
+                        Fault.retryAfter(503, "Fri, 31 Dec 2999 23:59:59 GMT"))
+                .otherwise(Fault.ok("ok"));
         long start = System.nanoTime();
 
         ClientDriver.Reply reply = driver(client).call("GET", upstream.url("/b"), null);

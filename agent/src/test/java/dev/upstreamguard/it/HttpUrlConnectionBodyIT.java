@@ -74,7 +74,9 @@ class HttpUrlConnectionBodyIT {
 
         assertThat(c.getResponseCode()).isEqualTo(200);
         assertThat(upstream.requests()).extracting(RecordedRequest::bodyText).containsExactly("12345", "12345");
-        assertThat(upstream.requests()).extracting(r -> r.header("Content-Length")).containsExactly("5", "5");
+        assertThat(upstream.requests())
+                .extracting(r -> r.header("Content-Length"))
+                .containsExactly("5", "5");
     }
 
     @Test
@@ -89,7 +91,8 @@ class HttpUrlConnectionBodyIT {
         assertThat(upstream.hits()).isEqualTo(1);
         assertThat(upstream.requests().get(0).body()).hasSize(MIB + 1);
         assertThat(Collector.clientSpans(upstream.port(), 1))
-                .extracting(s -> s.attr("upstreamguard.outcome")).containsExactly("not-replayable");
+                .extracting(s -> s.attr("upstreamguard.outcome"))
+                .containsExactly("not-replayable");
     }
 
     @Test
@@ -110,7 +113,8 @@ class HttpUrlConnectionBodyIT {
         HttpURLConnection tooMany = put("/many");
         tooMany.setFixedLengthStreamingMode(3);
         OutputStream out = tooMany.getOutputStream();
-        assertThatThrownBy(() -> out.write(new byte[5])).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> out.write(new byte[5]))
+                .isInstanceOf(IOException.class)
                 .hasMessage("too many bytes written");
 
         HttpURLConnection tooFew = put("/few");
@@ -124,8 +128,10 @@ class HttpUrlConnectionBodyIT {
     @Test
     void aPostAnswered401Or303KeepsTheJdksBufferedBehaviour() throws Exception {
         // in a streaming mode the JDK throws HttpRetryException for both: why each attempt gets the body buffered
-        upstream.enqueue(Fault.status(401).withHeader("WWW-Authenticate", "Basic realm=\"x\""),
-                Fault.status(303).withHeader("Location", "/done")).otherwise(Fault.ok("done"));
+        upstream.enqueue(
+                        Fault.status(401).withHeader("WWW-Authenticate", "Basic realm=\"x\""),
+                        Fault.status(303).withHeader("Location", "/done"))
+                .otherwise(Fault.ok("done"));
 
         HttpURLConnection denied = (HttpURLConnection) new URL(upstream.url("/orders")).openConnection();
         denied.setDoOutput(true);
@@ -137,7 +143,8 @@ class HttpUrlConnectionBodyIT {
         write(redirected, "order".getBytes(StandardCharsets.US_ASCII));
         assertThat(redirected.getResponseCode()).isEqualTo(200);
 
-        assertThat(upstream.requests()).extracting(r -> r.method() + " " + r.path())
+        assertThat(upstream.requests())
+                .extracting(r -> r.method() + " " + r.path())
                 .containsExactly("POST /orders", "POST /orders", "GET /done");
     }
 }

@@ -74,7 +74,8 @@ class HttpUrlConnectionSpecificsIT {
     }
 
     private static long doneInMillis(ChildJvm.Result result) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("done in (\\d+)ms").matcher(result.stdout());
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("done in (\\d+)ms").matcher(result.stdout());
         assertThat(m.find()).as(result.stdout()).isTrue();
         return Long.parseLong(m.group(1));
     }

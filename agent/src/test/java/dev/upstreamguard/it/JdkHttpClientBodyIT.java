@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,7 +62,8 @@ class JdkHttpClientBodyIT {
 
     @Test
     void ofFileHoldsOnlyTheFinalBodyAfterARetry() throws Exception {
-        upstream.enqueue(Fault.status(503, LONG_PAGE), Fault.status(503, LONG_PAGE)).otherwise(Fault.ok("final"));
+        upstream.enqueue(Fault.status(503, LONG_PAGE), Fault.status(503, LONG_PAGE))
+                .otherwise(Fault.ok("final"));
         Path sync = dir.resolve("sync.txt");
         Path async = dir.resolve("async.txt");
 
@@ -87,7 +87,8 @@ class JdkHttpClientBodyIT {
 
         client.send(get("/s"), HttpResponse.BodyHandlers.fromSubscriber(sync));
         upstream.enqueue(Fault.status(502, LONG_PAGE));
-        client.sendAsync(get("/s"), HttpResponse.BodyHandlers.fromSubscriber(async)).get(20, TimeUnit.SECONDS);
+        client.sendAsync(get("/s"), HttpResponse.BodyHandlers.fromSubscriber(async))
+                .get(20, TimeUnit.SECONDS);
 
         for (RecordingSubscriber s : List.of(sync, async)) {
             assertThat(s.awaitEnd()).isTrue();
@@ -100,12 +101,13 @@ class JdkHttpClientBodyIT {
     void ofByteArrayConsumerGetsOnlyTheFinalBody() throws Exception {
         upstream.enqueue(Fault.status(503, LONG_PAGE)).otherwise(Fault.ok("final"));
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        java.util.function.Consumer<Optional<byte[]>> consumer =
-                b -> seen.add(b.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("<end>"));
+        java.util.function.Consumer<Optional<byte[]>> consumer = b -> seen.add(
+                b.map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("<end>"));
 
         client.send(get("/c"), HttpResponse.BodyHandlers.ofByteArrayConsumer(consumer));
         upstream.enqueue(Fault.status(504, LONG_PAGE));
-        client.sendAsync(get("/c"), HttpResponse.BodyHandlers.ofByteArrayConsumer(consumer)).get(20, TimeUnit.SECONDS);
+        client.sendAsync(get("/c"), HttpResponse.BodyHandlers.ofByteArrayConsumer(consumer))
+                .get(20, TimeUnit.SECONDS);
 
         assertThat(String.join("", seen)).isEqualTo("final<end>final<end>");
         assertThat(upstream.hits()).isEqualTo(4);
@@ -136,7 +138,8 @@ class JdkHttpClientBodyIT {
         upstream.enqueue(Fault.status(503)).otherwise(Fault.ok("stored"));
         List<byte[]> parts = List.of("ab".getBytes(StandardCharsets.UTF_8), "cd".getBytes(StandardCharsets.UTF_8));
         HttpRequest put = HttpRequest.newBuilder(URI.create(upstream.url("/l")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArrays(parts)).build();
+                .PUT(HttpRequest.BodyPublishers.ofByteArrays(parts))
+                .build();
 
         HttpResponse<String> response = client.send(put, HttpResponse.BodyHandlers.ofString());
 
@@ -151,14 +154,16 @@ class JdkHttpClientBodyIT {
         AtomicBoolean fresh = new AtomicBoolean(true);
         Iterable<byte[]> oneShot = () -> fresh.getAndSet(false) ? parts.iterator() : Collections.emptyIterator();
         HttpRequest put = HttpRequest.newBuilder(URI.create(upstream.url("/o")))
-                .PUT(HttpRequest.BodyPublishers.ofByteArrays(oneShot)).build();
+                .PUT(HttpRequest.BodyPublishers.ofByteArrays(oneShot))
+                .build();
 
         HttpResponse<String> response = client.send(put, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(upstream.requests()).extracting(r -> r.bodyText()).containsExactly("abcd");
         assertThat(Collector.clientSpans(upstream.port(), 1))
-                .extracting(s -> s.attr("upstreamguard.outcome")).containsExactly("not-replayable");
+                .extracting(s -> s.attr("upstreamguard.outcome"))
+                .containsExactly("not-replayable");
     }
 
     // ---- item 8: a failed sendAsync hands callbacks what the JDK hands them ----
@@ -166,7 +171,8 @@ class JdkHttpClientBodyIT {
     @Test
     void aFailedSendAsyncLooksAsItDoesWithoutTheAgent() throws Exception {
         int refused = Ports.refusedPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + refused + "/r")).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + refused + "/r"))
+                .build();
 
         Seen guarded = Seen.of(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         Seen plain;
@@ -196,7 +202,8 @@ class JdkHttpClientBodyIT {
         Seen seen = Seen.of(client.sendAsync(get("/h"), HttpResponse.BodyHandlers.ofString()));
 
         assertThat(seen.await()).isTrue();
-        assertThat(seen.whenComplete).startsWith("java.util.concurrent.CompletionException(java.net.http.HttpTimeoutException");
+        assertThat(seen.whenComplete)
+                .startsWith("java.util.concurrent.CompletionException(java.net.http.HttpTimeoutException");
         assertThat(seen.get).startsWith("java.util.concurrent.ExecutionException(java.net.http.HttpTimeoutException");
         assertThat(seen.threads).hasSize(3).noneMatch(name -> name.startsWith("upstream-guard"));
     }

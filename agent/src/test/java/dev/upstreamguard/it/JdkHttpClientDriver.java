@@ -1,13 +1,13 @@
 package dev.upstreamguard.it;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -20,7 +20,8 @@ final class JdkHttpClientDriver implements ClientDriver {
 
     private final HttpClient client;
     private final java.time.Duration requestTimeout;
-    private final HttpClient redirecting = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient redirecting =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
     private final boolean async;
 
     JdkHttpClientDriver(boolean async) {
@@ -36,18 +37,25 @@ final class JdkHttpClientDriver implements ClientDriver {
     /** The client's connect timeout and each request's own timeout. */
     @Override
     public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
-        return new JdkHttpClientDriver(HttpClient.newBuilder().connectTimeout(connect).build(), read, async);
+        return new JdkHttpClientDriver(
+                HttpClient.newBuilder().connectTimeout(connect).build(), read, async);
     }
 
     @Override
     public Reply call(String method, String url, String body) throws Exception {
-        return call(client, method, url,
+        return call(
+                client,
+                method,
+                url,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     }
 
     @Override
     public Reply callFollowingRedirects(String method, String url, String body) throws Exception {
-        return call(redirecting, method, url,
+        return call(
+                redirecting,
+                method,
+                url,
                 body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     }
 
@@ -60,14 +68,16 @@ final class JdkHttpClientDriver implements ClientDriver {
         HttpResponse<String> response;
         if (async) {
             try {
-                response = with.sendAsync(request, HttpResponse.BodyHandlers.ofString()).get(60, TimeUnit.SECONDS);
+                response = with.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                        .get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 throw (Exception) e.getCause();
             }
         } else {
             response = with.send(request, HttpResponse.BodyHandlers.ofString());
         }
-        return new Reply(response.statusCode(), response.body(), response.headers().map());
+        return new Reply(
+                response.statusCode(), response.body(), response.headers().map());
     }
 
     @Override
@@ -79,7 +89,8 @@ final class JdkHttpClientDriver implements ClientDriver {
     public InFlight startCancellable(String url) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).build();
         if (async) {
-            CompletableFuture<HttpResponse<String>> future = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> future =
+                    client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
             return new InFlight() {
                 @Override
                 public void cancel() {
@@ -129,8 +140,9 @@ final class JdkHttpClientDriver implements ClientDriver {
     public AutoCloseable holdConnections(String url, int count) throws Exception {
         List<InputStream> held = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            held.add(client.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream()).body());
+            held.add(client.send(
+                            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofInputStream())
+                    .body());
         }
         return () -> {
             for (InputStream in : held) {

@@ -47,7 +47,8 @@ class JdkHttpClientSpecificsIT {
         AtomicInteger callbacks = new AtomicInteger();
         List<Integer> statuses = new ArrayList<>();
 
-        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get("/a"), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> future =
+                client.sendAsync(get("/a"), HttpResponse.BodyHandlers.ofString());
         future.whenComplete((r, t) -> {
             callbacks.incrementAndGet();
             synchronized (statuses) {
@@ -66,7 +67,8 @@ class JdkHttpClientSpecificsIT {
     void cancellingDuringTheBackoffStopsFurtherAttempts() throws Exception {
         upstream.enqueue(Fault.retryAfter(503, "1")).otherwise(Fault.ok("too late"));
 
-        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get("/c"), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> future =
+                client.sendAsync(get("/c"), HttpResponse.BodyHandlers.ofString());
         assertThat(upstream.awaitHits(1, Duration.ofSeconds(5))).isTrue();
         Thread.sleep(100); // the first response is in; the engine now waits 1 s before retrying
         assertThat(future.cancel(true)).isTrue();
@@ -78,16 +80,24 @@ class JdkHttpClientSpecificsIT {
     @Test
     void theClientsConnectTimeoutIsBoundedButAShorterOneIsKept() {
         assertThat(HttpClient.newHttpClient().connectTimeout()).contains(Duration.ofMillis(500));
-        assertThat(HttpClient.newBuilder().connectTimeout(Duration.ofMinutes(5)).build().connectTimeout())
+        assertThat(HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofMinutes(5))
+                        .build()
+                        .connectTimeout())
                 .contains(Duration.ofMillis(500));
-        assertThat(HttpClient.newBuilder().connectTimeout(Duration.ofMillis(100)).build().connectTimeout())
+        assertThat(HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofMillis(100))
+                        .build()
+                        .connectTimeout())
                 .contains(Duration.ofMillis(100));
     }
 
     @Test
     void anApplicationTimeoutShorterThanOursIsKept() throws Exception {
         upstream.otherwise(Fault.slowHead(Duration.ofSeconds(2)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(upstream.url("/s"))).timeout(Duration.ofMillis(200)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(upstream.url("/s")))
+                .timeout(Duration.ofMillis(200))
+                .build();
         long start = System.nanoTime();
 
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
@@ -96,7 +106,8 @@ class JdkHttpClientSpecificsIT {
         assertThat(thrown).isInstanceOf(java.net.http.HttpTimeoutException.class);
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_500L);
         assertThat(Collector.clientSpans(upstream.port(), 3))
-                .extracting(s -> s.longAttr("upstreamguard.timeout.read_ms")).containsOnly(200L);
+                .extracting(s -> s.longAttr("upstreamguard.timeout.read_ms"))
+                .containsOnly(200L);
     }
 
     @Test
@@ -122,9 +133,12 @@ class JdkHttpClientSpecificsIT {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
                 () -> client.send(get("/h"), HttpResponse.BodyHandlers.ofString()));
 
-        assertThat(thrown).isInstanceOf(java.net.http.HttpTimeoutException.class).hasMessage("request timed out");
+        assertThat(thrown)
+                .isInstanceOf(java.net.http.HttpTimeoutException.class)
+                .hasMessage("request timed out");
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
-        assertThat(client.send(get("/n"), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("next");
+        assertThat(client.send(get("/n"), HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("next");
         assertThat(upstream.hits()).isEqualTo(4);
     }
 
@@ -136,8 +150,11 @@ class JdkHttpClientSpecificsIT {
                 client.sendAsync(get("/h"), HttpResponse.BodyHandlers.ofString());
 
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> future.get(20, TimeUnit.SECONDS));
-        assertThat(thrown).isInstanceOf(java.util.concurrent.ExecutionException.class)
-                .cause().isInstanceOf(java.net.http.HttpTimeoutException.class).hasMessage("request timed out");
+        assertThat(thrown)
+                .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                .cause()
+                .isInstanceOf(java.net.http.HttpTimeoutException.class)
+                .hasMessage("request timed out");
         assertThat(upstream.hits()).isEqualTo(3);
     }
 
@@ -145,7 +162,8 @@ class JdkHttpClientSpecificsIT {
     void cancellingAnAttemptInFlightStopsTheCall() throws Exception {
         upstream.otherwise(Fault.hangHead());
 
-        CompletableFuture<HttpResponse<String>> future = client.sendAsync(get("/h"), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> future =
+                client.sendAsync(get("/h"), HttpResponse.BodyHandlers.ofString());
         assertThat(upstream.awaitHits(1, Duration.ofSeconds(5))).isTrue();
         assertThat(future.cancel(true)).isTrue();
 
@@ -165,8 +183,10 @@ class JdkHttpClientSpecificsIT {
                 FaultyUpstream one = FaultyUpstream.start();
                 one.enqueue(Fault.status(503)).otherwise(Fault.ok("ok"));
                 upstreams.add(one);
-                HttpRequest request = HttpRequest.newBuilder(URI.create(one.url("/p"))).build();
-                results.add(pool.submit(() -> client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()));
+                HttpRequest request =
+                        HttpRequest.newBuilder(URI.create(one.url("/p"))).build();
+                results.add(pool.submit(() -> client.send(request, HttpResponse.BodyHandlers.ofString())
+                        .statusCode()));
             }
             for (Future<Integer> r : results) {
                 assertThat(r.get(30, TimeUnit.SECONDS)).isEqualTo(200);

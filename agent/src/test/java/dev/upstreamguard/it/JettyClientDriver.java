@@ -165,8 +165,8 @@ final class JettyClientDriver implements ClientDriver {
                 throw failure;
             }
         };
-        Request request = client.newRequest(url).method("POST")
-                .body(new InputStreamRequestContent("application/json", upload));
+        Request request =
+                client.newRequest(url).method("POST").body(new InputStreamRequestContent("application/json", upload));
         try {
             send(request, false);
             return null;

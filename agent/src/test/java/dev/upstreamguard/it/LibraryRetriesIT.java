@@ -58,7 +58,8 @@ class LibraryRetriesIT {
         try (var client = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(5, TimeValue.ofMilliseconds(10)))
                 .build()) {
-            int status = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.url("/x")),
+            int status = client.execute(
+                    new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.url("/x")),
                     response -> response.getCode());
 
             assertThat(status).isEqualTo(503);
@@ -78,8 +79,10 @@ class LibraryRetriesIT {
         try (var client = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(5, TimeValue.ofSeconds(1)))
                 .build()) {
-            String body = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.url("/busy")),
-                    response -> response.getCode() + " " + org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity()));
+            String body = client.execute(
+                    new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.url("/busy")),
+                    response -> response.getCode() + " "
+                            + org.apache.hc.core5.http.io.entity.EntityUtils.toString(response.getEntity()));
 
             assertThat(body).isEqualTo("200 at last");
         }
@@ -96,7 +99,8 @@ class LibraryRetriesIT {
         try (var client = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
                 .setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ofMilliseconds(700)))
                 .build()) {
-            int status = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.url("/x")),
+            int status = client.execute(
+                    new org.apache.hc.client5.http.classic.methods.HttpGet(upstream.url("/x")),
                     response -> response.getCode());
 
             assertThat(status).isEqualTo(200);
@@ -118,7 +122,9 @@ class LibraryRetriesIT {
             assertThat(thrown).isInstanceOf(IOException.class);
         }
         assertThat(upstream.awaitHits(2, Duration.ofMillis(300))).isFalse();
-        assertThat(upstream.hits()).as("a POST that may have arrived is sent once").isEqualTo(1);
+        assertThat(upstream.hits())
+                .as("a POST that may have arrived is sent once")
+                .isEqualTo(1);
     }
 
     @Test
@@ -128,7 +134,8 @@ class LibraryRetriesIT {
                 .setServiceUnavailableRetryStrategy(
                         new org.apache.http.impl.client.DefaultServiceUnavailableRetryStrategy(5, 10))
                 .build()) {
-            int status = client.execute(new org.apache.http.client.methods.HttpGet(upstream.url("/x")),
+            int status = client.execute(
+                    new org.apache.http.client.methods.HttpGet(upstream.url("/x")),
                     response -> response.getStatusLine().getStatusCode());
 
             assertThat(status).isEqualTo(503);
@@ -150,7 +157,8 @@ class LibraryRetriesIT {
 
             Throwable thrown = catchThrowable(() -> client.execute(post, response -> 0));
 
-            assertThat(thrown).isInstanceOf(org.apache.http.client.ClientProtocolException.class)
+            assertThat(thrown)
+                    .isInstanceOf(org.apache.http.client.ClientProtocolException.class)
                     .hasCauseInstanceOf(org.apache.http.client.NonRepeatableRequestException.class);
             assertThat(thrown.getCause()).hasCauseInstanceOf(IOException.class);
         }
@@ -160,12 +168,17 @@ class LibraryRetriesIT {
 
     @Test
     void apache4RetryHandlerOfTheApplicationKeepsItsAttemptsForAGet() throws Exception {
-        upstream.enqueue(Fault.resetBeforeHead(), Fault.resetBeforeHead(), Fault.resetBeforeHead(), Fault.resetBeforeHead())
+        upstream.enqueue(
+                        Fault.resetBeforeHead(),
+                        Fault.resetBeforeHead(),
+                        Fault.resetBeforeHead(),
+                        Fault.resetBeforeHead())
                 .otherwise(Fault.ok("ok"));
         try (var client = org.apache.http.impl.client.HttpClients.custom()
                 .setRetryHandler(new DefaultHttpRequestRetryHandler(5, true))
                 .build()) {
-            int status = client.execute(new org.apache.http.client.methods.HttpGet(upstream.url("/x")),
+            int status = client.execute(
+                    new org.apache.http.client.methods.HttpGet(upstream.url("/x")),
                     response -> response.getStatusLine().getStatusCode());
 
             assertThat(status).isEqualTo(200);
@@ -177,10 +190,15 @@ class LibraryRetriesIT {
     @Test
     void okHttpRetryOnConnectionFailureSetByTheApplicationReSendsNothingWithinAnAttempt() throws Exception {
         upstream.otherwise(Fault.resetBeforeHead());
-        OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(true).build();
+        OkHttpClient client =
+                new OkHttpClient.Builder().retryOnConnectionFailure(true).build();
 
-        Throwable thrown = catchThrowable(() -> client.newCall(new Request.Builder().url(upstream.url("/orders"))
-                .post(RequestBody.create("x", MediaType.get("text/plain"))).build()).execute().close());
+        Throwable thrown = catchThrowable(() -> client.newCall(new Request.Builder()
+                        .url(upstream.url("/orders"))
+                        .post(RequestBody.create("x", MediaType.get("text/plain")))
+                        .build())
+                .execute()
+                .close());
 
         // left on for its fallback to a name's next address (ClientConformanceSuite); its re-sends are stopped
         assertThat(thrown).isInstanceOf(IOException.class);
@@ -195,11 +213,14 @@ class LibraryRetriesIT {
         upstream.otherwise(Fault.status(408, "too slow"));
         OkHttpClient client = new OkHttpClient();
 
-        try (var response = client.newCall(new Request.Builder().url(upstream.url("/slowpoke")).build()).execute()) {
+        try (var response = client.newCall(
+                        new Request.Builder().url(upstream.url("/slowpoke")).build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(408);
             assertThat(response.header("Retry-After")).isNull();
             assertThat(response.body().string()).isEqualTo("too slow");
-            assertThat(response.headers().names()).noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-upstream-guard"));
+            assertThat(response.headers().names())
+                    .noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-upstream-guard"));
         }
         assertThat(upstream.awaitHits(2, Duration.ofMillis(300))).isFalse();
         assertThat(upstream.hits()).isEqualTo(1);
@@ -210,10 +231,13 @@ class LibraryRetriesIT {
         upstream.otherwise(Fault.retryAfter(503, "0"));
         OkHttpClient client = new OkHttpClient();
 
-        try (var response = client.newCall(new Request.Builder().url(upstream.url("/busy")).build()).execute()) {
+        try (var response = client.newCall(
+                        new Request.Builder().url(upstream.url("/busy")).build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(503);
             assertThat(response.header("Retry-After")).isEqualTo("0");
-            assertThat(response.headers().names()).noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-upstream-guard"));
+            assertThat(response.headers().names())
+                    .noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-upstream-guard"));
         }
         // three attempts of ours, and no second request inside any of them
         assertThat(upstream.awaitHits(4, Duration.ofMillis(300))).isFalse();
@@ -227,7 +251,9 @@ class LibraryRetriesIT {
         builder.build();
         OkHttpClient client = builder.build().newBuilder().build();
 
-        try (var response = client.newCall(new Request.Builder().url(upstream.url("/x")).build()).execute()) {
+        try (var response = client.newCall(
+                        new Request.Builder().url(upstream.url("/x")).build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(200);
         }
         assertThat(client.interceptors()).hasSize(1);

@@ -81,15 +81,16 @@ class MetricsIT {
                 .otherwise(Fault.ok("ok"));
 
         ChildJvm.Result result = app(
-                "3*" + shop.url("/orders/{i}?user=secret{i}"), // three successes
-                "1*" + shop.url("/orders/retried"),             // 503, 503, 200: two retries
-                "1*" + tight.url("/t"),                          // 503, the budget refuses the retry
-                "4*" + flaky.url("/f/{i}"),                      // four 503s open the breaker
-                "1*" + flaky.url("/f/rejected"),                 // rejected without a connection
-                "sleep:3500",                                    // the breaker's open time passes
-                "2*" + flaky.url("/f/probe{i}"))                 // two probes close it
-                .sysProp("upstreamguard.dependencies", "shop=" + shop.hostPort() + ",tight=" + tight.hostPort()
-                        + ",flaky=" + flaky.hostPort())
+                        "3*" + shop.url("/orders/{i}?user=secret{i}"), // three successes
+                        "1*" + shop.url("/orders/retried"), // 503, 503, 200: two retries
+                        "1*" + tight.url("/t"), // 503, the budget refuses the retry
+                        "4*" + flaky.url("/f/{i}"), // four 503s open the breaker
+                        "1*" + flaky.url("/f/rejected"), // rejected without a connection
+                        "sleep:3500", // the breaker's open time passes
+                        "2*" + flaky.url("/f/probe{i}")) // two probes close it
+                .sysProp(
+                        "upstreamguard.dependencies",
+                        "shop=" + shop.hostPort() + ",tight=" + tight.hostPort() + ",flaky=" + flaky.hostPort())
                 .sysProp("upstreamguard.dependency.tight.retry.budget.percent", "0")
                 .sysProp("upstreamguard.dependency.tight.retry.budget.min-per-second", "0")
                 .sysProp("upstreamguard.dependency.flaky.retry.max-attempts", "1")
@@ -99,9 +100,21 @@ class MetricsIT {
                 .run();
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.stdoutLines()).containsExactly("status=200", "status=200", "status=200", "status=200",
-                "status=503", "status=503", "status=503", "status=503", "status=503",
-                "error=dev.upstreamguard.UpstreamUnavailableException", "status=200", "status=200", "done");
+        assertThat(result.stdoutLines())
+                .containsExactly(
+                        "status=200",
+                        "status=200",
+                        "status=200",
+                        "status=200",
+                        "status=503",
+                        "status=503",
+                        "status=503",
+                        "status=503",
+                        "status=503",
+                        "error=dev.upstreamguard.UpstreamUnavailableException",
+                        "status=200",
+                        "status=200",
+                        "done");
         assertThat(shop.hits()).isEqualTo(6);
         assertThat(tight.hits()).isEqualTo(1);
         assertThat(flaky.hits()).isEqualTo(6);
@@ -112,36 +125,55 @@ class MetricsIT {
         assertThat(duration.scopeName()).isEqualTo("dev.upstreamguard.agent");
         assertThat(duration.points().get(0).bounds())
                 .containsExactly(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
-        assertThat(duration.total(attrs("upstreamguard.dependency", "shop", "http.response.status_code", 200L,
-                "http.request.method", "GET", "server.address", "127.0.0.1", "server.port", (long) shop.port())))
+        assertThat(duration.total(attrs(
+                        "upstreamguard.dependency",
+                        "shop",
+                        "http.response.status_code",
+                        200L,
+                        "http.request.method",
+                        "GET",
+                        "server.address",
+                        "127.0.0.1",
+                        "server.port",
+                        (long) shop.port())))
                 .isEqualTo(4);
-        assertThat(duration.total(attrs("upstreamguard.dependency", "shop", "http.response.status_code", 503L,
-                "error.type", "503"))).isEqualTo(2);
+        assertThat(duration.total(attrs(
+                        "upstreamguard.dependency", "shop", "http.response.status_code", 503L, "error.type", "503")))
+                .isEqualTo(2);
         assertThat(duration.total(attrs("upstreamguard.dependency", "tight"))).isEqualTo(1);
-        assertThat(duration.total(attrs("upstreamguard.dependency", "flaky", "error.type", "503"))).isEqualTo(4);
+        assertThat(duration.total(attrs("upstreamguard.dependency", "flaky", "error.type", "503")))
+                .isEqualTo(4);
         assertThat(duration.total(attrs("upstreamguard.dependency", "flaky", "http.response.status_code", 200L)))
                 .isEqualTo(2);
-        assertThat(duration.points()).allSatisfy(p -> assertThat(p.attributes().keySet())
-                .isSubsetOf("http.request.method", "server.address", "server.port", "http.response.status_code",
-                        "error.type", "upstreamguard.dependency"));
+        assertThat(duration.points())
+                .allSatisfy(p -> assertThat(p.attributes().keySet())
+                        .isSubsetOf(
+                                "http.request.method",
+                                "server.address",
+                                "server.port",
+                                "http.response.status_code",
+                                "error.type",
+                                "upstreamguard.dependency"));
 
         ReceivedMetric calls = otlp.latestMetric("upstreamguard.calls");
         assertThat(calls.kind()).isEqualTo("SUM");
         assertThat(calls.monotonic()).isTrue();
         assertThat(calls.unit()).isEqualTo("{call}");
-        assertThat(pointsOf(calls)).containsExactlyInAnyOrder(
-                "upstreamguard.dependency=shop,upstreamguard.outcome=success,upstreamguard.retried=false -> 3",
-                "upstreamguard.dependency=shop,upstreamguard.outcome=success,upstreamguard.retried=true -> 1",
-                "upstreamguard.dependency=tight,upstreamguard.outcome=budget-exhausted,upstreamguard.retried=false -> 1",
-                "upstreamguard.dependency=flaky,upstreamguard.outcome=exhausted,upstreamguard.retried=false -> 4",
-                "upstreamguard.dependency=flaky,upstreamguard.outcome=circuit-open,upstreamguard.retried=false -> 1",
-                "upstreamguard.dependency=flaky,upstreamguard.outcome=success,upstreamguard.retried=false -> 2");
+        assertThat(pointsOf(calls))
+                .containsExactlyInAnyOrder(
+                        "upstreamguard.dependency=shop,upstreamguard.outcome=success,upstreamguard.retried=false -> 3",
+                        "upstreamguard.dependency=shop,upstreamguard.outcome=success,upstreamguard.retried=true -> 1",
+                        "upstreamguard.dependency=tight,upstreamguard.outcome=budget-exhausted,upstreamguard.retried=false -> 1",
+                        "upstreamguard.dependency=flaky,upstreamguard.outcome=exhausted,upstreamguard.retried=false -> 4",
+                        "upstreamguard.dependency=flaky,upstreamguard.outcome=circuit-open,upstreamguard.retried=false -> 1",
+                        "upstreamguard.dependency=flaky,upstreamguard.outcome=success,upstreamguard.retried=false -> 2");
 
         ReceivedMetric retries = otlp.latestMetric("upstreamguard.retries");
         assertThat(retries.kind()).isEqualTo("SUM");
         assertThat(retries.monotonic()).isTrue();
         assertThat(retries.unit()).isEqualTo("{retry}");
-        assertThat(pointsOf(retries)).containsExactly("upstreamguard.dependency=shop,upstreamguard.failure=status -> 2");
+        assertThat(pointsOf(retries))
+                .containsExactly("upstreamguard.dependency=shop,upstreamguard.failure=status -> 2");
 
         ReceivedMetric exhausted = otlp.latestMetric("upstreamguard.retry.budget.exhausted");
         assertThat(exhausted.kind()).isEqualTo("SUM");
@@ -153,41 +185,51 @@ class MetricsIT {
         assertThat(transitions.kind()).isEqualTo("SUM");
         assertThat(transitions.monotonic()).isTrue();
         assertThat(transitions.unit()).isEqualTo("{transition}");
-        assertThat(pointsOf(transitions)).containsExactlyInAnyOrder(
-                "upstreamguard.breaker.state=open,upstreamguard.dependency=flaky -> 1",
-                "upstreamguard.breaker.state=half-open,upstreamguard.dependency=flaky -> 1",
-                "upstreamguard.breaker.state=closed,upstreamguard.dependency=flaky -> 1");
+        assertThat(pointsOf(transitions))
+                .containsExactlyInAnyOrder(
+                        "upstreamguard.breaker.state=open,upstreamguard.dependency=flaky -> 1",
+                        "upstreamguard.breaker.state=half-open,upstreamguard.dependency=flaky -> 1",
+                        "upstreamguard.breaker.state=closed,upstreamguard.dependency=flaky -> 1");
 
         ReceivedMetric state = otlp.latestMetric("upstreamguard.breaker.state");
         assertThat(state.kind()).isEqualTo("GAUGE");
         assertThat(state.unit()).isEqualTo("1");
-        assertThat(pointsOf(state)).containsExactlyInAnyOrder(
-                "upstreamguard.breaker.state=closed,upstreamguard.dependency=flaky -> 1",
-                "upstreamguard.breaker.state=open,upstreamguard.dependency=flaky -> 0",
-                "upstreamguard.breaker.state=half-open,upstreamguard.dependency=flaky -> 0",
-                "upstreamguard.breaker.state=closed,upstreamguard.dependency=shop -> 1",
-                "upstreamguard.breaker.state=open,upstreamguard.dependency=shop -> 0",
-                "upstreamguard.breaker.state=half-open,upstreamguard.dependency=shop -> 0",
-                "upstreamguard.breaker.state=closed,upstreamguard.dependency=tight -> 1",
-                "upstreamguard.breaker.state=open,upstreamguard.dependency=tight -> 0",
-                "upstreamguard.breaker.state=half-open,upstreamguard.dependency=tight -> 0");
+        assertThat(pointsOf(state))
+                .containsExactlyInAnyOrder(
+                        "upstreamguard.breaker.state=closed,upstreamguard.dependency=flaky -> 1",
+                        "upstreamguard.breaker.state=open,upstreamguard.dependency=flaky -> 0",
+                        "upstreamguard.breaker.state=half-open,upstreamguard.dependency=flaky -> 0",
+                        "upstreamguard.breaker.state=closed,upstreamguard.dependency=shop -> 1",
+                        "upstreamguard.breaker.state=open,upstreamguard.dependency=shop -> 0",
+                        "upstreamguard.breaker.state=half-open,upstreamguard.dependency=shop -> 0",
+                        "upstreamguard.breaker.state=closed,upstreamguard.dependency=tight -> 1",
+                        "upstreamguard.breaker.state=open,upstreamguard.dependency=tight -> 0",
+                        "upstreamguard.breaker.state=half-open,upstreamguard.dependency=tight -> 0");
 
         ReceivedMetric inFlight = otlp.latestMetric("upstreamguard.in_flight");
         assertThat(inFlight.kind()).isEqualTo("SUM");
         assertThat(inFlight.monotonic()).isFalse();
         assertThat(inFlight.unit()).isEqualTo("{attempt}");
-        assertThat(pointsOf(inFlight)).containsExactlyInAnyOrder(
-                "upstreamguard.dependency=shop -> 0", "upstreamguard.dependency=tight -> 0",
-                "upstreamguard.dependency=flaky -> 0");
+        assertThat(pointsOf(inFlight))
+                .containsExactlyInAnyOrder(
+                        "upstreamguard.dependency=shop -> 0",
+                        "upstreamguard.dependency=tight -> 0",
+                        "upstreamguard.dependency=flaky -> 0");
 
         assertNoPathOrQuery(otlp.metrics());
         System.out.println("MetricsIT: instruments as exported:");
-        for (String name : List.of("http.client.request.duration", "upstreamguard.calls", "upstreamguard.retries",
-                "upstreamguard.retry.budget.exhausted", "upstreamguard.breaker.state",
-                "upstreamguard.breaker.transitions", "upstreamguard.in_flight")) {
+        for (String name : List.of(
+                "http.client.request.duration",
+                "upstreamguard.calls",
+                "upstreamguard.retries",
+                "upstreamguard.retry.budget.exhausted",
+                "upstreamguard.breaker.state",
+                "upstreamguard.breaker.transitions",
+                "upstreamguard.in_flight")) {
             ReceivedMetric m = otlp.latestMetric(name);
-            System.out.println("  " + m.name() + " " + m.kind() + (m.kind().equals("SUM") ? (m.monotonic() ? " monotonic" : " non-monotonic") : "")
-                    + " unit=" + m.unit() + " " + m.temporality());
+            System.out.println("  " + m.name() + " " + m.kind()
+                    + (m.kind().equals("SUM") ? (m.monotonic() ? " monotonic" : " non-monotonic") : "") + " unit="
+                    + m.unit() + " " + m.temporality());
             pointsOf(m).stream().sorted().forEach(p -> System.out.println("    " + p));
         }
     }
@@ -199,15 +241,19 @@ class MetricsIT {
         for (int i = 0; i < steps.length; i++) {
             steps[i] = "1*http://nowhere.test:" + (20000 + i) + "/item/" + i + "?q=" + i;
         }
-        ChildJvm.Result result = app(steps).sysProp("upstreamguard.retry.max-attempts", "1").run();
+        ChildJvm.Result result =
+                app(steps).sysProp("upstreamguard.retry.max-attempts", "1").run();
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(result.stdoutLines()).filteredOn(l -> l.startsWith("error=")).hasSize(2000);
         ReceivedMetric calls = otlp.awaitMetric("upstreamguard.calls", m -> m.total(Map.of()) == 2000, WAIT);
         assertThat(calls.points()).hasSize(1025);
         assertThat(calls.total(attrs("upstreamguard.dependency", "_other"))).isEqualTo(2000 - 1024);
-        for (String name : List.of("http.client.request.duration", "upstreamguard.calls",
-                "upstreamguard.breaker.state", "upstreamguard.in_flight")) {
+        for (String name : List.of(
+                "http.client.request.duration",
+                "upstreamguard.calls",
+                "upstreamguard.breaker.state",
+                "upstreamguard.in_flight")) {
             ReceivedMetric m = otlp.latestMetric(name);
             Set<String> dependencies = m.points().stream()
                     .map(p -> String.valueOf(p.attributes().get("upstreamguard.dependency")))
@@ -230,7 +276,9 @@ class MetricsIT {
     @Test
     void exporterNoneSendsNoMetrics() {
         shop.otherwise(Fault.ok("ok"));
-        ChildJvm.Result result = app("2*" + shop.url("/x")).sysProp("otel.metrics.exporter", "none").run();
+        ChildJvm.Result result = app("2*" + shop.url("/x"))
+                .sysProp("otel.metrics.exporter", "none")
+                .run();
 
         assertThat(result.stdoutLines()).containsExactly("status=200", "status=200", "done");
         assertThat(otlp.exportRequests(OtlpReceiver.METRICS)).isZero();
@@ -260,25 +308,35 @@ class MetricsIT {
 
         assertThat(result.stdoutLines()).containsExactly("status=200", "done");
         ReceivedMetric calls = otlp.awaitMetric("upstreamguard.calls", m -> m.total(Map.of()) == 1, WAIT);
-        assertThat(calls.total(attrs("upstreamguard.outcome", "success", "upstreamguard.retried", "true"))).isEqualTo(1);
+        assertThat(calls.total(attrs("upstreamguard.outcome", "success", "upstreamguard.retried", "true")))
+                .isEqualTo(1);
         assertThat(otlp.latestMetric("upstreamguard.retries").total(Map.of())).isEqualTo(1);
         assertThat(otlp.exportRequests(OtlpReceiver.TRACES)).isZero();
-        assertThat(shop.requests()).allSatisfy(r -> assertThat(r.header("traceparent")).isNull());
+        assertThat(shop.requests())
+                .allSatisfy(r -> assertThat(r.header("traceparent")).isNull());
     }
 
     /** Each point as {@code k=v,k=v -> value}, keys sorted. */
     private static List<String> pointsOf(ReceivedMetric metric) {
         return metric.points().stream()
-                .map(p -> new java.util.TreeMap<>(p.attributes()).entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))
+                .map(p -> new java.util.TreeMap<>(p.attributes())
+                                .entrySet().stream()
+                                        .map(e -> e.getKey() + "=" + e.getValue())
+                                        .collect(Collectors.joining(","))
                         + " -> " + (metric.kind().equals("HISTOGRAM") ? "count " + p.count() : (long) p.value()))
                 .collect(Collectors.toList());
     }
 
     private static void assertNoPathOrQuery(List<ReceivedMetric> metrics) {
         Set<Object> values = new HashSet<>();
-        metrics.forEach(m -> m.points().forEach(p -> values.addAll(p.attributes().values())));
-        assertThat(values).isNotEmpty().allSatisfy(v -> assertThat(String.valueOf(v))
-                .doesNotContain("/").doesNotContain("?").doesNotContain("secret").doesNotContain("item"));
+        metrics.forEach(
+                m -> m.points().forEach(p -> values.addAll(p.attributes().values())));
+        assertThat(values)
+                .isNotEmpty()
+                .allSatisfy(v -> assertThat(String.valueOf(v))
+                        .doesNotContain("/")
+                        .doesNotContain("?")
+                        .doesNotContain("secret")
+                        .doesNotContain("item"));
     }
 }

@@ -107,7 +107,9 @@ class ObserveModeIT {
         assertThat(reply.status()).isEqualTo(200); // not rejected
         assertThat(upstream.hits()).isEqualTo(11);
         List<ReceivedSpan> spans = Collector.clientSpans(upstream.port(), 11);
-        assertThat(spans).filteredOn(s -> "true".equals(s.attr("upstreamguard.would_reject"))).hasSize(1)
+        assertThat(spans)
+                .filteredOn(s -> "true".equals(s.attr("upstreamguard.would_reject")))
+                .hasSize(1)
                 .allMatch(s -> "open".equals(s.attr("upstreamguard.breaker.state")) && !s.hasAttr("error.type"));
     }
 }

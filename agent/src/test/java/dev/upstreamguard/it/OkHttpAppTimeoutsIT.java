@@ -45,7 +45,8 @@ class OkHttpAppTimeoutsIT {
     @Test
     void theApplicationsPerCallTimeoutEndsTheCallBeforeTheAgentsReadTimeoutWould() {
         upstream.otherwise(Fault.slowHead(Duration.ofSeconds(5)));
-        Call call = new OkHttpClient().newCall(new Request.Builder().url(upstream.url("/slow")).build());
+        Call call = new OkHttpClient()
+                .newCall(new Request.Builder().url(upstream.url("/slow")).build());
         call.timeout().timeout(300, TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
 

@@ -40,13 +40,17 @@ class OkHttpCancellationIT {
     @Test
     void theClientsCallTimeoutIsATimeoutNotAResetAndIsNotRetried() {
         upstream.otherwise(Fault.slowHead(Duration.ofSeconds(3)));
-        OkHttpClient client = new OkHttpClient.Builder().callTimeout(300, TimeUnit.MILLISECONDS).build();
+        OkHttpClient client = new OkHttpClient.Builder()
+                .callTimeout(300, TimeUnit.MILLISECONDS)
+                .build();
         Object scope = RequestBridge.open(null, null);
         Object previous = RequestBridge.attach(scope);
         Throwable thrown;
         try {
             thrown = catchThrowable(() -> {
-                try (Response response = client.newCall(new Request.Builder().url(upstream.url("/report")).build())
+                try (Response response = client.newCall(new Request.Builder()
+                                .url(upstream.url("/report"))
+                                .build())
                         .execute()) {
                     response.body().string();
                 }
@@ -59,7 +63,9 @@ class OkHttpCancellationIT {
         assertThat(thrown).isInstanceOf(InterruptedIOException.class).hasMessage("timeout");
         assertThat(upstream.awaitHits(2, Duration.ofMillis(500))).isFalse();
         Map<String, Object> recorded = RequestBridge.lastFailure(scope);
-        assertThat(recorded).containsEntry("failure", "timeout").containsEntry("outcome", "cancelled")
+        assertThat(recorded)
+                .containsEntry("failure", "timeout")
+                .containsEntry("outcome", "cancelled")
                 .containsEntry("attempts", 1);
         ReceivedSpan span = Collector.clientSpans(upstream.port(), 1).get(0);
         assertThat(span.attr("upstreamguard.failure")).isEqualTo("timeout");

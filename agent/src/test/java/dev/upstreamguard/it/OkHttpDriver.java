@@ -40,13 +40,15 @@ final class OkHttpDriver implements ClientDriver {
     /** Per call, as OkHttp advises: a client derived from the shared one by {@code newBuilder()}. */
     @Override
     public ClientDriver withTimeouts(java.time.Duration connect, java.time.Duration read) {
-        return new OkHttpDriver(client.newBuilder().connectTimeout(connect).readTimeout(read).build(), async);
+        return new OkHttpDriver(
+                client.newBuilder().connectTimeout(connect).readTimeout(read).build(), async);
     }
 
     @Override
     public Reply call(String method, String url, String body) throws Exception {
         RequestBody requestBody = body == null ? null : RequestBody.create(body, MediaType.get("text/plain"));
-        Call call = client.newCall(new Request.Builder().url(url).method(method, requestBody).build());
+        Call call = client.newCall(
+                new Request.Builder().url(url).method(method, requestBody).build());
         if (!async) {
             try (Response response = call.execute()) {
                 return reply(response);
@@ -87,11 +89,13 @@ final class OkHttpDriver implements ClientDriver {
     public InFlight startCancellable(String url) {
         Call call = client.newCall(new Request.Builder().url(url).build());
         if (!async) {
-            return Threads.inFlight(() -> {
-                try (Response response = call.execute()) {
-                    return reply(response);
-                }
-            }, thread -> call.cancel());
+            return Threads.inFlight(
+                    () -> {
+                        try (Response response = call.execute()) {
+                            return reply(response);
+                        }
+                    },
+                    thread -> call.cancel());
         }
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         call.enqueue(new Callback() {

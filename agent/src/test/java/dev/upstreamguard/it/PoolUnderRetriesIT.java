@@ -53,10 +53,13 @@ class PoolUnderRetriesIT {
     @Test
     void apache5() throws Exception {
         var pool = PoolingHttpClientConnectionManagerBuilder.create().build();
-        try (var client = org.apache.hc.client5.http.impl.classic.HttpClients.custom().setConnectionManager(pool).build()) {
+        try (var client = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                .setConnectionManager(pool)
+                .build()) {
             assertTimeoutPreemptively(LIMIT, () -> {
                 for (int i = 0; i < CALLS; i++) {
-                    int status = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url()),
+                    int status = client.execute(
+                            new org.apache.hc.client5.http.classic.methods.HttpGet(url()),
                             response -> response.getCode());
                     assertThat(status).isEqualTo(200);
                 }
@@ -69,10 +72,13 @@ class PoolUnderRetriesIT {
     @Test
     void apache4() throws Exception {
         var pool = new org.apache.http.impl.conn.PoolingHttpClientConnectionManager();
-        try (var client = org.apache.http.impl.client.HttpClients.custom().setConnectionManager(pool).build()) {
+        try (var client = org.apache.http.impl.client.HttpClients.custom()
+                .setConnectionManager(pool)
+                .build()) {
             assertTimeoutPreemptively(LIMIT, () -> {
                 for (int i = 0; i < CALLS; i++) {
-                    int status = client.execute(new org.apache.http.client.methods.HttpGet(url()),
+                    int status = client.execute(
+                            new org.apache.http.client.methods.HttpGet(url()),
                             response -> response.getStatusLine().getStatusCode());
                     assertThat(status).isEqualTo(200);
                 }
@@ -87,7 +93,8 @@ class PoolUnderRetriesIT {
         OkHttpClient client = new OkHttpClient();
         assertTimeoutPreemptively(LIMIT, () -> {
             for (int i = 0; i < CALLS; i++) {
-                try (var response = client.newCall(new Request.Builder().url(url()).build()).execute()) {
+                try (var response =
+                        client.newCall(new Request.Builder().url(url()).build()).execute()) {
                     assertThat(response.code()).isEqualTo(200);
                     response.body().string();
                 }
@@ -95,7 +102,8 @@ class PoolUnderRetriesIT {
         });
         assertThat(upstream.hits()).isEqualTo(2 * CALLS);
         // every pooled connection is idle: none is held by a retried response
-        assertThat(client.connectionPool().idleConnectionCount()).isEqualTo(client.connectionPool().connectionCount());
+        assertThat(client.connectionPool().idleConnectionCount())
+                .isEqualTo(client.connectionPool().connectionCount());
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
     }

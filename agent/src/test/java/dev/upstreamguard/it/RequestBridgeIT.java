@@ -41,7 +41,10 @@ class RequestBridgeIT {
         Object scope = RequestBridge.open("00-" + TRACE_ID + "-" + SERVER_SPAN_ID + "-01", null);
         Object previous = RequestBridge.attach(scope);
         try {
-            assertThat(new UrlConnectionDriver().call("GET", upstream.url("/stock"), null).status()).isEqualTo(503);
+            assertThat(new UrlConnectionDriver()
+                            .call("GET", upstream.url("/stock"), null)
+                            .status())
+                    .isEqualTo(503);
         } finally {
             RequestBridge.detach(previous);
         }
@@ -52,7 +55,8 @@ class RequestBridgeIT {
             assertThat(s.parentSpanId()).isEqualTo(SERVER_SPAN_ID);
         });
         Map<String, Object> failure = RequestBridge.lastFailure(scope);
-        assertThat(failure).containsEntry("dependency", upstream.hostPort())
+        assertThat(failure)
+                .containsEntry("dependency", upstream.hostPort())
                 .containsEntry("named", false)
                 .containsEntry("address", upstream.hostPort())
                 .containsEntry("failure", "status")
@@ -69,8 +73,14 @@ class RequestBridgeIT {
         Object previous = RequestBridge.attach(scope);
         try {
             // the attempts run on the HttpClient's and OkHttp's own threads
-            assertThat(new JdkHttpClientDriver(true).call("GET", upstream.url("/jdk-async"), null).status()).isEqualTo(503);
-            assertThat(new OkHttpDriver(true).call("GET", upstream.url("/okhttp-enqueue"), null).status()).isEqualTo(503);
+            assertThat(new JdkHttpClientDriver(true)
+                            .call("GET", upstream.url("/jdk-async"), null)
+                            .status())
+                    .isEqualTo(503);
+            assertThat(new OkHttpDriver(true)
+                            .call("GET", upstream.url("/okhttp-enqueue"), null)
+                            .status())
+                    .isEqualTo(503);
         } finally {
             RequestBridge.detach(previous);
         }
@@ -80,7 +90,9 @@ class RequestBridgeIT {
             assertThat(s.traceId()).isEqualTo(TRACE_ID);
             assertThat(s.parentSpanId()).isEqualTo(SERVER_SPAN_ID);
         });
-        assertThat(RequestBridge.lastFailure(scope)).containsEntry("attempts", 3).containsEntry("failure", "status");
+        assertThat(RequestBridge.lastFailure(scope))
+                .containsEntry("attempts", 3)
+                .containsEntry("failure", "status");
     }
 
     @Test
@@ -100,22 +112,32 @@ class RequestBridgeIT {
     @Test
     void theAgentMakesTheServerSpanWhenTheApplicationHasNoSdk() throws Exception {
         upstream.otherwise(Fault.status(503));
-        Object scope = RequestBridge.openWithServerSpan("GET", Map.of("http.request.method", "GET", "url.path", "/checkout",
-                "server.port", 8080L), "00-" + TRACE_ID + "-" + SERVER_SPAN_ID + "-01", null);
+        Object scope = RequestBridge.openWithServerSpan(
+                "GET",
+                Map.of("http.request.method", "GET", "url.path", "/checkout", "server.port", 8080L),
+                "00-" + TRACE_ID + "-" + SERVER_SPAN_ID + "-01",
+                null);
         assertThat(scope).isNotNull();
         String serverTraceparent = RequestBridge.traceparent(scope);
         Object previous = RequestBridge.attach(scope);
         try {
-            assertThat(new JdkHttpClientDriver(false).call("GET", "http://localhost:" + upstream.port() + "/stock", null)
-                    .status()).isEqualTo(503);
+            assertThat(new JdkHttpClientDriver(false)
+                            .call("GET", "http://localhost:" + upstream.port() + "/stock", null)
+                            .status())
+                    .isEqualTo(503);
         } finally {
             RequestBridge.detach(previous);
         }
-        RequestBridge.endServerSpan(scope, Map.of("http.response.status_code", 502L, "upstreamguard.failed.dependency", "inventory"),
-                "status", "upstreamguard.upstream_failure", Map.of("upstreamguard.failure", "status"));
+        RequestBridge.endServerSpan(
+                scope,
+                Map.of("http.response.status_code", 502L, "upstreamguard.failed.dependency", "inventory"),
+                "status",
+                "upstreamguard.upstream_failure",
+                Map.of("upstreamguard.failure", "status"));
 
-        ReceivedSpan server = Collector.receiver().awaitSpans(s -> "SERVER".equals(s.kind()) && TRACE_ID.equals(s.traceId()),
-                1, Duration.ofSeconds(10)).get(0);
+        ReceivedSpan server = Collector.receiver()
+                .awaitSpans(s -> "SERVER".equals(s.kind()) && TRACE_ID.equals(s.traceId()), 1, Duration.ofSeconds(10))
+                .get(0);
         assertThat(server.parentSpanId()).isEqualTo(SERVER_SPAN_ID);
         assertThat(serverTraceparent).isEqualTo("00-" + TRACE_ID + "-" + server.spanId() + "-01");
         assertThat(server.statusCode()).isEqualTo("ERROR");
@@ -124,7 +146,9 @@ class RequestBridgeIT {
         List<ReceivedSpan> attempts = Collector.clientSpans(upstream.port(), upstream.hits());
         assertThat(attempts).hasSizeGreaterThanOrEqualTo(3);
         assertThat(attempts).allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(server.spanId()));
-        assertThat(RequestBridge.lastFailure(scope)).containsEntry("dependency", "inventory")
-                .containsEntry("named", true).containsEntry("failure", "status");
+        assertThat(RequestBridge.lastFailure(scope))
+                .containsEntry("dependency", "inventory")
+                .containsEntry("named", true)
+                .containsEntry("failure", "status");
     }
 }

@@ -39,17 +39,20 @@ class SecrecyIT {
     }
 
     private String url() {
-        return "http://user:" + SECRET + "@127.0.0.1:" + upstream.port()
-                + "/bucket/key?X-Amz-Signature=" + SECRET + "&X-Amz-Credential=" + SECRET + "&page=1";
+        return "http://user:" + SECRET + "@127.0.0.1:" + upstream.port() + "/bucket/key?X-Amz-Signature=" + SECRET
+                + "&X-Amz-Credential=" + SECRET + "&page=1";
     }
 
     private void assertNoSecretIn(List<ReceivedSpan> spans) {
         assertThat(spans).isNotEmpty().allSatisfy(span -> {
-            assertThat(span.attributes().values()).noneMatch(v -> String.valueOf(v).contains(SECRET));
-            assertThat(span.events()).allSatisfy(e -> assertThat(e.attributes().values())
-                    .noneMatch(v -> String.valueOf(v).contains(SECRET)));
-            assertThat(span.attr("url.full")).isEqualTo("http://REDACTED:REDACTED@127.0.0.1:" + upstream.port()
-                    + "/bucket/key?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED&page=1");
+            assertThat(span.attributes().values())
+                    .noneMatch(v -> String.valueOf(v).contains(SECRET));
+            assertThat(span.events())
+                    .allSatisfy(e -> assertThat(e.attributes().values())
+                            .noneMatch(v -> String.valueOf(v).contains(SECRET)));
+            assertThat(span.attr("url.full"))
+                    .isEqualTo("http://REDACTED:REDACTED@127.0.0.1:" + upstream.port()
+                            + "/bucket/key?X-Amz-Signature=REDACTED&X-Amz-Credential=REDACTED&page=1");
         });
     }
 
@@ -67,7 +70,9 @@ class SecrecyIT {
     @Test
     void httpClientSecretsStayOutOfSpans() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url()))
-                .header("Authorization", "Bearer " + SECRET).header("Cookie", "session=" + SECRET).build();
+                .header("Authorization", "Bearer " + SECRET)
+                .header("Cookie", "session=" + SECRET)
+                .build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(503);
 

@@ -51,8 +51,8 @@ final class SilentServer implements AutoCloseable {
         keys.init(keyStore(), PASSWORD);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keys.getKeyManagers(), null, null);
-        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        SSLServerSocket server = (SSLServerSocket)
+                context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         SilentServer silent = new SilentServer(server, server.getLocalPort(), null);
         silent.acceptLoop(() -> {
             Socket s = server.accept();
@@ -118,20 +118,22 @@ final class SilentServer implements AutoCloseable {
     }
 
     private void acceptLoop(Acceptor acceptor) {
-        Thread thread = new Thread(() -> {
-            while (true) {
-                Object[] accepted;
-                try {
-                    accepted = acceptor.accept();
-                } catch (IOException e) {
-                    return; // closed
-                }
-                connections.add((AutoCloseable) accepted[0]);
-                Thread reader = new Thread(() -> readHeads((InputStream) accepted[1]), "silent-server-conn");
-                reader.setDaemon(true);
-                reader.start();
-            }
-        }, "silent-server-accept");
+        Thread thread = new Thread(
+                () -> {
+                    while (true) {
+                        Object[] accepted;
+                        try {
+                            accepted = acceptor.accept();
+                        } catch (IOException e) {
+                            return; // closed
+                        }
+                        connections.add((AutoCloseable) accepted[0]);
+                        Thread reader = new Thread(() -> readHeads((InputStream) accepted[1]), "silent-server-conn");
+                        reader.setDaemon(true);
+                        reader.start();
+                    }
+                },
+                "silent-server-accept");
         thread.setDaemon(true);
         thread.start();
     }
@@ -156,12 +158,32 @@ final class SilentServer implements AutoCloseable {
         if (keyStore == null) {
             Path dir = Files.createTempDirectory("upstream-guard-tls");
             Path file = dir.resolve("it.p12");
-            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "it", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", file.toString(),
-                    "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                    .redirectErrorStream(true).start();
+            Process keytool = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                    .toString(),
+                            "-genkeypair",
+                            "-alias",
+                            "it",
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-dname",
+                            "CN=localhost",
+                            "-ext",
+                            "SAN=ip:127.0.0.1,dns:localhost",
+                            "-validity",
+                            "2",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            file.toString(),
+                            "-storepass",
+                            new String(PASSWORD),
+                            "-keypass",
+                            new String(PASSWORD))
+                    .redirectErrorStream(true)
+                    .start();
             byte[] output = keytool.getInputStream().readAllBytes();
             if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
                 throw new IllegalStateException("keytool failed: " + new String(output));

@@ -59,7 +59,8 @@ class SpringRestClientIT {
         upstream.enqueue(Fault.status(503), Fault.status(503)).otherwise(Fault.ok("fine"));
         RestClient rest = RestClient.builder().requestFactory(factory(client)).build();
 
-        ResponseEntity<String> response = rest.get().uri(upstream.url("/items")).retrieve().toEntity(String.class);
+        ResponseEntity<String> response =
+                rest.get().uri(upstream.url("/items")).retrieve().toEntity(String.class);
 
         assertThat(response.getStatusCode().value()).isEqualTo(200);
         assertThat(response.getBody()).isEqualTo("fine");
@@ -69,7 +70,8 @@ class SpringRestClientIT {
         assertThat(spans).extracting(s -> s.longAttr("upstreamguard.attempt")).containsExactly(1L, 2L, 3L);
         assertThat(spans.get(2).attr("upstreamguard.outcome")).isEqualTo("success");
         for (int i = 0; i < 3; i++) {
-            assertThat(upstream.requests().get(i).header("traceparent")).contains(spans.get(i).spanId());
+            assertThat(upstream.requests().get(i).header("traceparent"))
+                    .contains(spans.get(i).spanId());
         }
     }
 }

@@ -20,14 +20,16 @@ final class Threads {
      */
     static ClientDriver.InFlight inFlight(Blocking call, Consumer<Thread> cancel) {
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                call.run();
-                ended.complete(null);
-            } catch (Throwable t) {
-                ended.complete(t);
-            }
-        }, "cancellable-call");
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        call.run();
+                        ended.complete(null);
+                    } catch (Throwable t) {
+                        ended.complete(t);
+                    }
+                },
+                "cancellable-call");
         thread.setDaemon(true);
         thread.start();
         return new ClientDriver.InFlight() {
@@ -37,7 +39,8 @@ final class Threads {
             }
 
             @Override
-            public Throwable awaitEnd() throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+            public Throwable awaitEnd()
+                    throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
                 return ended.get(10, TimeUnit.SECONDS);
             }
         };

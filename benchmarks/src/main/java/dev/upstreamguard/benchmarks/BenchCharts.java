@@ -34,6 +34,7 @@ final class BenchCharts {
 
     /** table name -> row -> variant -> samples, as the launcher keeps them. */
     final Map<String, Map<String, Map<Variant, Stats>>> tables = new LinkedHashMap<>();
+
     String note = "";
 
     BenchCharts() {
@@ -52,14 +53,21 @@ final class BenchCharts {
 
     /** Writes every sample of every table, with the note. */
     void writeSamples(Path csv) throws IOException {
-        StringBuilder text = new StringBuilder(NOTE).append(note.replace('\n', ' ')).append('\n');
+        StringBuilder text =
+                new StringBuilder(NOTE).append(note.replace('\n', ' ')).append('\n');
         text.append("# table,variant,value,row\n");
         for (Map.Entry<String, Map<String, Map<Variant, Stats>>> table : tables.entrySet()) {
             for (Map.Entry<String, Map<Variant, Stats>> row : table.getValue().entrySet()) {
                 for (Map.Entry<Variant, Stats> variant : row.getValue().entrySet()) {
                     for (double value : variant.getValue().values()) {
-                        text.append(table.getKey()).append(',').append(variant.getKey().name()).append(',')
-                                .append(value).append(',').append(row.getKey()).append('\n');
+                        text.append(table.getKey())
+                                .append(',')
+                                .append(variant.getKey().name())
+                                .append(',')
+                                .append(value)
+                                .append(',')
+                                .append(row.getKey())
+                                .append('\n');
                     }
                 }
             }
@@ -85,11 +93,15 @@ final class BenchCharts {
                 if (f.length != 4) {
                     throw new IllegalArgumentException("4 fields expected");
                 }
-                run.table(f[0]).computeIfAbsent(f[3], k -> new EnumMap<>(Variant.class))
-                        .computeIfAbsent(Variant.valueOf(f[1]), k -> new Stats()).add(Double.parseDouble(f[2]));
+                run.table(f[0])
+                        .computeIfAbsent(f[3], k -> new EnumMap<>(Variant.class))
+                        .computeIfAbsent(Variant.valueOf(f[1]), k -> new Stats())
+                        .add(Double.parseDouble(f[2]));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(csv + " line " + (i + 1) + ": \"" + line + "\": " + e.getMessage()
-                        + " (expected <table>,<VARIANT>,<value>,<row>)", e);
+                throw new IllegalArgumentException(
+                        csv + " line " + (i + 1) + ": \"" + line + "\": " + e.getMessage()
+                                + " (expected <table>,<VARIANT>,<value>,<row>)",
+                        e);
             }
         }
         return run;
@@ -102,10 +114,24 @@ final class BenchCharts {
     List<Path> draw(Path base) throws IOException {
         List<Path> written = new ArrayList<>();
         if (!tables.get("latency").isEmpty()) {
-            written.addAll(BenchmarkCharts.perCallOverhead(note, List.of(
-                    figure("Latency per call: overhead over no agent", "µs", tables.get("latency"), "%.1f"),
-                    figure("CPU time per call, all threads: overhead over no agent", "µs", tables.get("cpu"), "%.1f"),
-                    figure("Allocation per call: extra bytes over no agent", "bytes", tables.get("alloc"), "%.0f")))
+            written.addAll(BenchmarkCharts.perCallOverhead(
+                            note,
+                            List.of(
+                                    figure(
+                                            "Latency per call: overhead over no agent",
+                                            "µs",
+                                            tables.get("latency"),
+                                            "%.1f"),
+                                    figure(
+                                            "CPU time per call, all threads: overhead over no agent",
+                                            "µs",
+                                            tables.get("cpu"),
+                                            "%.1f"),
+                                    figure(
+                                            "Allocation per call: extra bytes over no agent",
+                                            "bytes",
+                                            tables.get("alloc"),
+                                            "%.0f")))
                     .write(sibling(base, "-per-call"), 1000, 1050));
         }
         Map<String, Map<Variant, Stats>> startup = tables.get("startup");
@@ -119,8 +145,8 @@ final class BenchCharts {
         return written;
     }
 
-    private static BenchmarkCharts.Figure figure(String title, String axis, Map<String, Map<Variant, Stats>> rows,
-            String format) {
+    private static BenchmarkCharts.Figure figure(
+            String title, String axis, Map<String, Map<Variant, Stats>> rows, String format) {
         Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
         for (Map.Entry<String, Map<Variant, Stats>> row : rows.entrySet()) {
             medians.put(row.getKey(), medians(row.getValue()));
@@ -128,8 +154,8 @@ final class BenchCharts {
         return new BenchmarkCharts.Figure(title, axis, label(format), medians);
     }
 
-    private static void addStartup(List<BenchmarkCharts.Figure> figures, String title, String axis,
-            Map<Variant, Stats> row, String format) {
+    private static void addStartup(
+            List<BenchmarkCharts.Figure> figures, String title, String axis, Map<Variant, Stats> row, String format) {
         if (row == null) {
             return;
         }

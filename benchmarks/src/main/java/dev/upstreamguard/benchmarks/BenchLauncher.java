@@ -44,12 +44,14 @@ public final class BenchLauncher {
     private Variant[] variants = Variant.values();
     private String benchmarks = ".*";
     private final List<String> extraJvmArgs = new ArrayList<>();
-    private static final String[] FAILURE_CLIENTS =
-            {"httpUrlConnection", "httpClientSend", "apacheHttpClient5", "apacheHttpClient4", "okHttp"};
+    private static final String[] FAILURE_CLIENTS = {
+        "httpUrlConnection", "httpClientSend", "apacheHttpClient5", "apacheHttpClient4", "okHttp"
+    };
 
     private boolean quick;
     /** Both agents record and export metrics (their default); {@code --metrics off} turns the exporter off. */
     private boolean metrics = true;
+
     private int rounds = 3;
     // Both agents' code (and their SDKs') keeps the JIT compilers busy for 10-20 s of a fork on 2 cores;
     // measured earlier, the per-call CPU figures count that one-off compilation as if it were per call.
@@ -59,11 +61,13 @@ public final class BenchLauncher {
     private boolean oneJvm;
     /** Fixed, the same for every variant and both ways of running. */
     private static final String[] HEAP = {"-Xms512m", "-Xmx512m"};
+
     private static final List<String> FIGURES = List.of("latency", "cpu", "alloc", "ctxsw");
     private int startupRuns = 10;
     private int failureRounds = 3;
     private String only = "jmh,startup,failure";
-    private String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private String javaCommand =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private Path ugAgent = Path.of("agent/target/upstream-guard-agent.jar");
     private Path otelAgent = Path.of("benchmarks/target/agents/opentelemetry-javaagent.jar");
     private Path out = Path.of("benchmarks/target/benchmark-results.md");
@@ -88,8 +92,8 @@ public final class BenchLauncher {
         launcher.parse(args);
         if (launcher.chartsFrom != null) { // draw a saved run's charts again, run nothing
             Path file = launcher.chartsFrom;
-            BenchCharts.readSamples(file).draw(file.resolveSibling(
-                    file.getFileName().toString().replaceFirst("-samples\\.csv$", ".md")))
+            BenchCharts.readSamples(file)
+                    .draw(file.resolveSibling(file.getFileName().toString().replaceFirst("-samples\\.csv$", ".md")))
                     .forEach(chart -> System.out.println("chart: " + chart.toAbsolutePath()));
             return;
         }
@@ -112,29 +116,66 @@ public final class BenchLauncher {
                     startupRuns = 3;
                     only = "jmh,startup";
                     break;
-                case "--rounds": rounds = Integer.parseInt(args[++i]); break;
-                case "--startup-runs": startupRuns = Integer.parseInt(args[++i]); break;
-                case "--failure-rounds": failureRounds = Integer.parseInt(args[++i]); break;
-                case "--warmup": warmupIterations = Integer.parseInt(args[++i]); break;
-                case "--iterations": measurementIterations = Integer.parseInt(args[++i]); break;
-                case "--iteration-ms": iterationMillis = Integer.parseInt(args[++i]); break;
-                case "--one-jvm": oneJvm = true; break;
-                case "--metrics": metrics = !"off".equals(args[++i]); break;
-                case "--fork-per-client": oneJvm = false; break;
-                case "--only": only = args[++i]; break;
-                case "--java": javaCommand = args[++i]; break;
-                case "--ug-agent": ugAgent = Path.of(args[++i]); break;
-                case "--otel-agent": otelAgent = Path.of(args[++i]); break;
-                case "--out": out = Path.of(args[++i]); break;
-                case "--charts-from": chartsFrom = Path.of(args[++i]); break;
+                case "--rounds":
+                    rounds = Integer.parseInt(args[++i]);
+                    break;
+                case "--startup-runs":
+                    startupRuns = Integer.parseInt(args[++i]);
+                    break;
+                case "--failure-rounds":
+                    failureRounds = Integer.parseInt(args[++i]);
+                    break;
+                case "--warmup":
+                    warmupIterations = Integer.parseInt(args[++i]);
+                    break;
+                case "--iterations":
+                    measurementIterations = Integer.parseInt(args[++i]);
+                    break;
+                case "--iteration-ms":
+                    iterationMillis = Integer.parseInt(args[++i]);
+                    break;
+                case "--one-jvm":
+                    oneJvm = true;
+                    break;
+                case "--metrics":
+                    metrics = !"off".equals(args[++i]);
+                    break;
+                case "--fork-per-client":
+                    oneJvm = false;
+                    break;
+                case "--only":
+                    only = args[++i];
+                    break;
+                case "--java":
+                    javaCommand = args[++i];
+                    break;
+                case "--ug-agent":
+                    ugAgent = Path.of(args[++i]);
+                    break;
+                case "--otel-agent":
+                    otelAgent = Path.of(args[++i]);
+                    break;
+                case "--out":
+                    out = Path.of(args[++i]);
+                    break;
+                case "--charts-from":
+                    chartsFrom = Path.of(args[++i]);
+                    break;
                 // for profiling: e.g. --variants UPSTREAM_GUARD --benchmark httpClientSend
                 //   --jvm-arg -XX:StartFlightRecording=filename=ug.jfr,settings=profile
                 case "--variants":
-                    variants = java.util.Arrays.stream(args[++i].split(",")).map(Variant::valueOf).toArray(Variant[]::new);
+                    variants = java.util.Arrays.stream(args[++i].split(","))
+                            .map(Variant::valueOf)
+                            .toArray(Variant[]::new);
                     break;
-                case "--benchmark": benchmarks = args[++i]; break;
-                case "--jvm-arg": extraJvmArgs.add(args[++i]); break;
-                default: throw new IllegalArgumentException("unknown option " + a + " (see BENCHMARKS.md)");
+                case "--benchmark":
+                    benchmarks = args[++i];
+                    break;
+                case "--jvm-arg":
+                    extraJvmArgs.add(args[++i]);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + a + " (see BENCHMARKS.md)");
             }
         }
     }
@@ -177,13 +218,18 @@ public final class BenchLauncher {
 
     /** The run's samples beside the table, and its charts drawn from them; a chart never fails the gate. */
     private void writeSamplesAndCharts() {
-        samples.note = String.format(Locale.ROOT, "%s%s: %s; %d start-up runs; %d cores; medians",
+        samples.note = String.format(
+                Locale.ROOT,
+                "%s%s: %s; %d start-up runs; %d cores; medians",
                 quick ? "QUICK MODE, the CI gate, not the published figures. " : "",
                 java.time.LocalDate.now(java.time.ZoneOffset.UTC),
-                rounds + " alternating rounds per call, " + (oneJvm ? "one JVM per variant and round"
-                        : "a JMH fork per variant, round and client, " + warmupIterations + " x "
-                                + seconds(iterationMillis) + " warm-up"),
-                startupRuns, Runtime.getRuntime().availableProcessors());
+                rounds + " alternating rounds per call, "
+                        + (oneJvm
+                                ? "one JVM per variant and round"
+                                : "a JMH fork per variant, round and client, " + warmupIterations + " x "
+                                        + seconds(iterationMillis) + " warm-up"),
+                startupRuns,
+                Runtime.getRuntime().availableProcessors());
         Path file = BenchCharts.sibling(out, "-samples.csv");
         try {
             samples.writeSamples(file);
@@ -196,14 +242,14 @@ public final class BenchLauncher {
 
     // ---------------------------------------------------------------- per-call (JMH)
 
-    private void runJmh(LoopbackServers servers, Path logs)
-            throws RunnerException, IOException, InterruptedException {
+    private void runJmh(LoopbackServers servers, Path logs) throws RunnerException, IOException, InterruptedException {
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < variants.length; i++) {
                 Variant variant = variants[(i + round) % variants.length];
                 System.out.printf(Locale.ROOT, "== per-call round %d/%d: %s%n", round + 1, rounds, variant.label);
                 long exportsBefore = servers.traceExports();
-                Path log = logs.resolve("jmh-" + variant.name().toLowerCase(Locale.ROOT) + "-round" + (round + 1) + ".log");
+                Path log = logs.resolve(
+                        "jmh-" + variant.name().toLowerCase(Locale.ROOT) + "-round" + (round + 1) + ".log");
                 if (oneJvm) {
                     runOneJvm(variant, servers, log);
                 } else {
@@ -216,8 +262,8 @@ public final class BenchLauncher {
 
     /** One JMH fork per client (the full run): each client measured in a JVM of its own. */
     private void runForks(Variant variant, LoopbackServers servers, Path log) throws RunnerException {
-        ChainedOptionsBuilder options = OneJvmBenchmarks.options(benchmarks, warmupIterations, measurementIterations,
-                        iterationMillis)
+        ChainedOptionsBuilder options = OneJvmBenchmarks.options(
+                        benchmarks, warmupIterations, measurementIterations, iterationMillis)
                 .forks(1)
                 .jvm(javaCommand)
                 // fixed, same for all: the forks do not inherit this JVM's options
@@ -227,18 +273,24 @@ public final class BenchLauncher {
         for (RunResult result : new Runner(options.build()).run()) {
             String method = OneJvmBenchmarks.method(result);
             record(variant, method, "latency", result.getPrimaryResult().getScore());
-            for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
+            for (Map.Entry<String, Result> secondary :
+                    result.getSecondaryResults().entrySet()) {
                 String figure = OneJvmBenchmarks.figure(secondary.getKey());
                 if (figure != null) {
                     record(variant, method, figure, secondary.getValue().getScore());
                 }
             }
-            System.out.printf(Locale.ROOT, "   %-22s %9.2f us/op%n", method, result.getPrimaryResult().getScore());
+            System.out.printf(
+                    Locale.ROOT,
+                    "   %-22s %9.2f us/op%n",
+                    method,
+                    result.getPrimaryResult().getScore());
         }
     }
 
     /** One JVM for every client (the quick mode): {@link OneJvmBenchmarks} with the variant's arguments. */
-    private void runOneJvm(Variant variant, LoopbackServers servers, Path log) throws IOException, InterruptedException {
+    private void runOneJvm(Variant variant, LoopbackServers servers, Path log)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(javaCommand);
         command.addAll(List.of(HEAP));
@@ -270,18 +322,27 @@ public final class BenchLauncher {
 
     private void record(Variant variant, String method, String figure, double value) {
         switch (figure) {
-            case "latency": stats(latency, method, variant).add(value); break;
-            case "cpu": stats(cpu, method, variant).add(value); break;
-            case "alloc": stats(allocation, method, variant).add(value); break;
-            case "ctxsw": stats(switches, method, variant).add(value); break;
-            default: throw new IllegalArgumentException("unknown figure " + figure + " of " + method);
+            case "latency":
+                stats(latency, method, variant).add(value);
+                break;
+            case "cpu":
+                stats(cpu, method, variant).add(value);
+                break;
+            case "alloc":
+                stats(allocation, method, variant).add(value);
+                break;
+            case "ctxsw":
+                stats(switches, method, variant).add(value);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown figure " + figure + " of " + method);
         }
     }
 
     /** The variant's arguments and the extra ones (one call: JMH's jvmArgsAppend replaces, not adds). */
     private String[] forkArgs(Variant variant, LoopbackServers servers) {
-        List<String> args = new ArrayList<>(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(),
-                servers.upstreamPort(), metrics));
+        List<String> args = new ArrayList<>(
+                variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(), servers.upstreamPort(), metrics));
         args.addAll(extraJvmArgs);
         return args.toArray(new String[0]);
     }
@@ -294,7 +355,8 @@ public final class BenchLauncher {
                 Variant variant = variants[(i + run) % variants.length];
                 List<String> command = new ArrayList<>();
                 command.add(javaCommand);
-                command.addAll(variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(), servers.upstreamPort(), metrics));
+                command.addAll(
+                        variant.jvmArgs(ugAgent, otelAgent, servers.otlpEndpoint(), servers.upstreamPort(), metrics));
                 command.add("-cp");
                 command.add(System.getProperty("java.class.path"));
                 command.add(StartupProbe.class.getName());
@@ -305,10 +367,19 @@ public final class BenchLauncher {
                 double firstCallsMs = Long.parseLong(values.get("first_calls_ns")) / 1e6;
                 double rssMb = Long.parseLong(values.get("rss_kb")) / 1024.0;
                 stats(startup, "1 start-up to first line of main (ms)", variant).add(mainMs);
-                stats(startup, "2 first call of each client after main (ms)", variant).add(firstCallsMs);
-                stats(startup, "3 resident memory after start-up (MiB)", variant).add(rssMb);
-                System.out.printf(Locale.ROOT, "== start-up run %d/%d %-20s main %.0f ms, first calls %.0f ms, RSS %.1f MiB%n",
-                        run + 1, startupRuns, variant.label, mainMs, firstCallsMs, rssMb);
+                stats(startup, "2 first call of each client after main (ms)", variant)
+                        .add(firstCallsMs);
+                stats(startup, "3 resident memory after start-up (MiB)", variant)
+                        .add(rssMb);
+                System.out.printf(
+                        Locale.ROOT,
+                        "== start-up run %d/%d %-20s main %.0f ms, first calls %.0f ms, RSS %.1f MiB%n",
+                        run + 1,
+                        startupRuns,
+                        variant.label,
+                        mainMs,
+                        firstCallsMs,
+                        rssMb);
             }
         }
     }
@@ -332,9 +403,17 @@ public final class BenchLauncher {
                     double refused = Double.parseDouble(values.get(client + ".refused_ms"));
                     double spent = Double.parseDouble(values.get(client + ".spent_ms"));
                     stats(failure, client + ", refused port (ms)", variant).add(refused);
-                    stats(failure, client + ", dead dependency, budget spent (ms)", variant).add(spent);
-                    System.out.printf(Locale.ROOT, "== failure round %d/%d %-20s %-18s refused %.2f ms, budget spent %.2f ms%n",
-                            round + 1, failureRounds, variant.label, client, refused, spent);
+                    stats(failure, client + ", dead dependency, budget spent (ms)", variant)
+                            .add(spent);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "== failure round %d/%d %-20s %-18s refused %.2f ms, budget spent %.2f ms%n",
+                            round + 1,
+                            failureRounds,
+                            variant.label,
+                            client,
+                            refused,
+                            spent);
                 }
             }
         }
@@ -347,11 +426,11 @@ public final class BenchLauncher {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         Map<String, String> values = new TreeMap<>();
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
-                Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 for (String token : line.split(" ")) {
                     int eq = token.indexOf('=');
                     if (eq > 0) {
@@ -380,19 +459,23 @@ public final class BenchLauncher {
         line("# Upstream Guard benchmark results" + (quick ? " (quick mode)" : ""));
         line("");
         line("- date: " + Instant.now() + ", duration " + Math.round(seconds) + " s");
-        line("- machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
-                + memTotal() + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        line("- machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + memTotal()
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version"));
         line("- JVM of every variant: " + javaVersion());
         line("- Upstream Guard: " + ugAgent + " (" + implementationVersion(ugAgent) + ")");
         line("- OpenTelemetry Java agent: " + otelAgent + " (" + implementationVersion(otelAgent) + ")");
-        line("- metrics: " + (metrics ? "on for both agents (otel.metrics.exporter=otlp, their default)"
-                : "off for both agents (otel.metrics.exporter=none)"));
-        line("- per call: " + rounds + " alternating round(s) of " + (oneJvm
-                ? "one JVM per variant running every client (JMH forks(0), bulk warm-up), "
-                : "one JMH fork per variant and client, ")
+        line("- metrics: "
+                + (metrics
+                        ? "on for both agents (otel.metrics.exporter=otlp, their default)"
+                        : "off for both agents (otel.metrics.exporter=none)"));
+        line("- per call: " + rounds + " alternating round(s) of "
+                + (oneJvm
+                        ? "one JVM per variant running every client (JMH forks(0), bulk warm-up), "
+                        : "one JMH fork per variant and client, ")
                 + warmupIterations + " x " + seconds(iterationMillis) + " warm-up, " + measurementIterations + " x "
                 + seconds(iterationMillis) + " measurement, 1 thread; "
-                + "start-up: " + startupRuns + " alternating runs; failure path: " + failureRounds + " alternating rounds");
+                + "start-up: " + startupRuns + " alternating runs; failure path: " + failureRounds
+                + " alternating rounds");
         line("- cells: median (min–max) over the rounds; ratio = median / median of no agent");
         line("");
 
@@ -435,15 +518,23 @@ public final class BenchLauncher {
         long otel = Files.size(otelAgent);
         line("| Upstream Guard | OpenTelemetry agent | ratio | target (at most 1/4) |");
         line("| --- | --- | --- | --- |");
-        line(String.format(Locale.ROOT, "| %.2f MiB | %.2f MiB | %.3f | %s |", ug / 1048576.0, otel / 1048576.0,
-                (double) ug / otel, ug * 4 <= otel ? "met" : "missed"));
+        line(String.format(
+                Locale.ROOT,
+                "| %.2f MiB | %.2f MiB | %.3f | %s |",
+                ug / 1048576.0,
+                otel / 1048576.0,
+                (double) ug / otel,
+                ug * 4 <= otel ? "met" : "missed"));
         line("");
         gates(ug, otel);
         line("## Targets and gross-regression gate");
         line("");
         targetLines.forEach(this::line);
         line("");
-        line(failures.isEmpty() ? "Gate: no gross regression." : "Gate: GROSS REGRESSION: " + String.join("; ", failures));
+        line(
+                failures.isEmpty()
+                        ? "Gate: no gross regression."
+                        : "Gate: GROSS REGRESSION: " + String.join("; ", failures));
     }
 
     private final List<String> targetLines = new ArrayList<>();
@@ -478,10 +569,15 @@ public final class BenchLauncher {
             double none = row.getValue().get(Variant.NONE).median();
             double ug = row.getValue().get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = row.getValue().get(Variant.OPENTELEMETRY).median() - none;
-            targetLines.add(String.format(Locale.ROOT,
-                    "- allocation, %s: extra Upstream Guard %.0f B, OpenTelemetry agent %.0f B per call", row.getKey(), ug, otel));
+            targetLines.add(String.format(
+                    Locale.ROOT,
+                    "- allocation, %s: extra Upstream Guard %.0f B, OpenTelemetry agent %.0f B per call",
+                    row.getKey(),
+                    ug,
+                    otel));
             if (ug > Math.max(2 * otel, 1024)) {
-                failures.add(String.format(Locale.ROOT, "%s: extra allocation %.0f B > max(2 x %.0f B, 1 KiB)", row.getKey(), ug, otel));
+                failures.add(String.format(
+                        Locale.ROOT, "%s: extra allocation %.0f B > max(2 x %.0f B, 1 KiB)", row.getKey(), ug, otel));
             }
         }
         Map<Variant, Stats> main = startup.get("1 start-up to first line of main (ms)");
@@ -490,12 +586,16 @@ public final class BenchLauncher {
             double ug = main.get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = main.get(Variant.OPENTELEMETRY).median() - none;
             boolean met = ug <= otel / 4 && ug < 500;
-            targetLines.add(String.format(Locale.ROOT,
+            targetLines.add(String.format(
+                    Locale.ROOT,
                     "- start-up overhead: Upstream Guard %.0f ms, OpenTelemetry agent %.0f ms: target (at most a quarter of theirs, under 500 ms) %s",
-                    ug, otel, met ? "met" : String.format(Locale.ROOT, "missed by %.0f ms", ug - Math.min(otel / 4, 500))));
+                    ug,
+                    otel,
+                    met ? "met" : String.format(Locale.ROOT, "missed by %.0f ms", ug - Math.min(otel / 4, 500))));
             // twice the target, as before (half of theirs when the target was half)
             if (ug > Math.max(otel / 2, 50)) {
-                failures.add(String.format(Locale.ROOT, "start-up overhead %.0f ms > max(half of %.0f ms, 50 ms)", ug, otel));
+                failures.add(String.format(
+                        Locale.ROOT, "start-up overhead %.0f ms > max(half of %.0f ms, 50 ms)", ug, otel));
             }
         }
         Map<Variant, Stats> rss = startup.get("3 resident memory after start-up (MiB)");
@@ -503,16 +603,23 @@ public final class BenchLauncher {
             double none = rss.get(Variant.NONE).median();
             double ug = rss.get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = rss.get(Variant.OPENTELEMETRY).median() - none;
-            targetLines.add(String.format(Locale.ROOT,
+            targetLines.add(String.format(
+                    Locale.ROOT,
                     "- resident memory overhead: Upstream Guard %.1f MiB, OpenTelemetry agent %.1f MiB: target (at most 30 MiB) %s",
-                    ug, otel, ug <= 30 ? "met" : String.format(Locale.ROOT, "missed by %.1f MiB", ug - 30)));
+                    ug,
+                    otel,
+                    ug <= 30 ? "met" : String.format(Locale.ROOT, "missed by %.1f MiB", ug - 30)));
             // twice the target, and only when above half of theirs too
             if (ug > Math.max(60, otel / 2)) {
-                failures.add(String.format(Locale.ROOT, "resident memory overhead %.1f MiB > max(60 MiB, half of %.1f MiB)", ug, otel));
+                failures.add(String.format(
+                        Locale.ROOT, "resident memory overhead %.1f MiB > max(60 MiB, half of %.1f MiB)", ug, otel));
             }
         }
-        targetLines.add(String.format(Locale.ROOT, "- jar: %.3f of theirs: target (at most 1/4) %s",
-                (double) ugJar / otelJar, ugJar * 4 <= otelJar ? "met" : "missed"));
+        targetLines.add(String.format(
+                Locale.ROOT,
+                "- jar: %.3f of theirs: target (at most 1/4) %s",
+                (double) ugJar / otelJar,
+                ugJar * 4 <= otelJar ? "met" : "missed"));
         if (ugJar * 4 > otelJar) {
             failures.add("agent jar " + ugJar + " B > a quarter of " + otelJar + " B");
         }
@@ -526,9 +633,13 @@ public final class BenchLauncher {
             double none = row.getValue().get(Variant.NONE).median();
             double ug = row.getValue().get(Variant.UPSTREAM_GUARD).median() - none;
             double otel = row.getValue().get(Variant.OPENTELEMETRY).median() - none;
-            targetLines.add(String.format(Locale.ROOT,
+            targetLines.add(String.format(
+                    Locale.ROOT,
                     "- per-call %s, %s: overhead Upstream Guard %.2f µs, OpenTelemetry agent %.2f µs: target (at most theirs) %s",
-                    figure, row.getKey(), ug, otel,
+                    figure,
+                    row.getKey(),
+                    ug,
+                    otel,
                     ug <= otel ? "met" : String.format(Locale.ROOT, "missed by %.2f µs", ug - otel)));
         }
     }
@@ -542,14 +653,14 @@ public final class BenchLauncher {
         double none = row.get(Variant.NONE).min();
         double ug = row.get(Variant.UPSTREAM_GUARD).min() - none;
         double otel = row.get(Variant.OPENTELEMETRY).min() - none;
-        why.append(String.format(Locale.ROOT, "%s overhead %.2f µs > max(2 x %.2f µs, 25%% of %.2f µs); ",
-                figure, ug, otel, none));
+        why.append(String.format(
+                Locale.ROOT, "%s overhead %.2f µs > max(2 x %.2f µs, 25%% of %.2f µs); ", figure, ug, otel, none));
         return ug > Math.max(2 * otel, 0.25 * none);
     }
 
     private void table(Map<String, Map<Variant, Stats>> rows, int decimals, boolean ratios, String unit) {
-        line("| " + (unit.isEmpty() ? "figure" : "client") + " | no agent | Upstream Guard | ratio | OpenTelemetry agent | ratio |"
-                + " overhead UG / OTel |");
+        line("| " + (unit.isEmpty() ? "figure" : "client")
+                + " | no agent | Upstream Guard | ratio | OpenTelemetry agent | ratio |" + " overhead UG / OTel |");
         line("| --- | --- | --- | --- | --- | --- | --- |");
         for (Map.Entry<String, Map<Variant, Stats>> row : rows.entrySet()) {
             Map<Variant, Stats> v = row.getValue();
@@ -558,9 +669,19 @@ public final class BenchLauncher {
             Stats otel = v.getOrDefault(Variant.OPENTELEMETRY, new Stats());
             String name = row.getKey().replaceFirst("^\\d ", "");
             String f = "%." + decimals + "f";
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", name, none.format(decimals),
-                    ug.format(decimals), ratio(ug, none), otel.format(decimals), ratio(otel, none))
-                    + String.format(Locale.ROOT, " " + f + " / " + f + " |", ug.median() - none.median(),
+            line(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s | %s | %s | %s |",
+                            name,
+                            none.format(decimals),
+                            ug.format(decimals),
+                            ratio(ug, none),
+                            otel.format(decimals),
+                            ratio(otel, none))
+                    + String.format(
+                            Locale.ROOT,
+                            " " + f + " / " + f + " |",
+                            ug.median() - none.median(),
                             otel.median() - none.median()));
         }
     }
@@ -592,7 +713,9 @@ public final class BenchLauncher {
 
     private String javaVersion() {
         try {
-            Process p = new ProcessBuilder(javaCommand, "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(javaCommand, "-version")
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
             return text.lines().skip(1).findFirst().orElse(javaCommand).trim() + " (" + javaCommand + ")";
@@ -606,16 +729,20 @@ public final class BenchLauncher {
     }
 
     private static String memTotal() {
-        return procLine("/proc/meminfo", "MemTotal").map(v -> {
-            long kb = Long.parseLong(v.replaceAll("[^0-9]", ""));
-            return String.format(Locale.ROOT, "%.1f GiB RAM", kb / 1048576.0);
-        }).orElse("RAM unknown");
+        return procLine("/proc/meminfo", "MemTotal")
+                .map(v -> {
+                    long kb = Long.parseLong(v.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB RAM", kb / 1048576.0);
+                })
+                .orElse("RAM unknown");
     }
 
     private static Optional<String> procLine(String file, String key) {
         try {
-            return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(key))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+            return Files.readAllLines(Path.of(file)).stream()
+                    .filter(l -> l.startsWith(key))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

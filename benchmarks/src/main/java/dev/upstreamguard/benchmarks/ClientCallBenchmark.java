@@ -54,7 +54,8 @@ public class ClientCallBenchmark {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        httpClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        httpClient =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         request = HttpRequest.newBuilder(uri).GET().build();
     }
 
@@ -75,8 +76,9 @@ public class ClientCallBenchmark {
 
     @Benchmark
     public int httpClientSendAsync() {
-        HttpResponse<byte[]> response =
-                httpClient.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).join();
+        HttpResponse<byte[]> response = httpClient
+                .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .join();
         return response.statusCode() + response.body().length;
     }
 

@@ -43,14 +43,15 @@ public final class CpuTimeProfiler implements InternalProfiler {
     }
 
     @Override
-    public Collection<? extends Result> afterIteration(BenchmarkParams benchmarkParams,
-                                                       IterationParams iterationParams, IterationResult result) {
+    public Collection<? extends Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long cpu = OS.getProcessCpuTime() - startCpuNanos;
         long switches = switchesSince(startSwitches, voluntarySwitches());
         long ops = result.getMetadata().getAllOps();
         double perOp = ops == 0 ? Double.NaN : cpu / 1000.0 / ops;
         double switchesPerOp = ops == 0 || switches < 0 ? Double.NaN : (double) switches / ops;
-        return List.of(new ScalarResult("cpu.time.norm", perOp, "µs/op", AggregationPolicy.AVG),
+        return List.of(
+                new ScalarResult("cpu.time.norm", perOp, "µs/op", AggregationPolicy.AVG),
                 new ScalarResult("ctxsw.norm", switchesPerOp, "#/op", AggregationPolicy.AVG));
     }
 
@@ -67,8 +68,10 @@ public final class CpuTimeProfiler implements InternalProfiler {
                 try {
                     for (String line : Files.readAllLines(task.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:")) {
-                            byThread.put(task.getFileName().toString(),
-                                    Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
+                            byThread.put(
+                                    task.getFileName().toString(),
+                                    Long.parseLong(line.substring(line.indexOf(':') + 1)
+                                            .trim()));
                         }
                     }
                 } catch (IOException | RuntimeException threadEnded) {

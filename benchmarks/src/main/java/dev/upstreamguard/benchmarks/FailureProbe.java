@@ -39,7 +39,8 @@ public final class FailureProbe {
         int fresh = Integer.getInteger("bench.failure.fresh", 10);
         int prime = Integer.getInteger("bench.failure.prime", 80);
         int spent = Integer.getInteger("bench.failure.spent", 50);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Call urlConnection = uri -> {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
             connection.getResponseCode();
@@ -47,20 +48,24 @@ public final class FailureProbe {
                 in.readAllBytes();
             }
         };
-        Call httpClient = uri -> client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
+        Call httpClient =
+                uri -> client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding());
         CloseableHttpClient apache5 = HttpClients.createDefault();
         Call apacheHttpClient5 = uri -> apache5.execute(new HttpGet(uri), response -> {
             EntityUtils.consume(response.getEntity());
             return response.getCode();
         });
-        org.apache.http.impl.client.CloseableHttpClient apache4 = org.apache.http.impl.client.HttpClients.createDefault();
+        org.apache.http.impl.client.CloseableHttpClient apache4 =
+                org.apache.http.impl.client.HttpClients.createDefault();
         Call apacheHttpClient4 = uri -> apache4.execute(new org.apache.http.client.methods.HttpGet(uri), response -> {
             org.apache.http.util.EntityUtils.consume(response.getEntity());
             return response.getStatusLine().getStatusCode();
         });
         OkHttpClient okHttpClient = new OkHttpClient();
         Call okHttp = uri -> {
-            try (Response response = okHttpClient.newCall(new Request.Builder().url(uri.toString()).build()).execute()) {
+            try (Response response = okHttpClient
+                    .newCall(new Request.Builder().url(uri.toString()).build())
+                    .execute()) {
                 response.body().bytes();
             }
         };

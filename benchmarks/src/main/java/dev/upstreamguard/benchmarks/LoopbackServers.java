@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LoopbackServers implements AutoCloseable {
 
-    static final byte[] BODY = "{\"sku\":\"A-1\",\"stock\":42,\"warehouse\":\"north\",\"ok\":true}\n"
-            .getBytes(StandardCharsets.US_ASCII);
+    static final byte[] BODY =
+            "{\"sku\":\"A-1\",\"stock\":42,\"warehouse\":\"north\",\"ok\":true}\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer upstream;
     private final HttpServer otlp;
@@ -59,7 +59,10 @@ final class LoopbackServers implements AutoCloseable {
      * compiled before the first variant is measured; otherwise the variant that runs first pays for it.
      */
     void warmUp() throws IOException {
-        java.net.URL url = java.net.URI.create("http://127.0.0.1:" + upstreamPort() + "/warm-up").toURL();
+        java.net.URL url = java.net
+                .URI
+                .create("http://127.0.0.1:" + upstreamPort() + "/warm-up")
+                .toURL();
         long deadline = System.nanoTime() + 4_000_000_000L;
         for (int i = 0; i < 30_000 && System.nanoTime() < deadline; i++) {
             java.net.HttpURLConnection connection = (java.net.HttpURLConnection) url.openConnection();

@@ -30,8 +30,8 @@ public final class OneJvmBenchmarks {
     private OneJvmBenchmarks() {}
 
     public static void main(String[] args) throws RunnerException {
-        ChainedOptionsBuilder options = options(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                Integer.parseInt(args[3]))
+        ChainedOptionsBuilder options = options(
+                        args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]))
                 .forks(0)
                 // every client warms up first, then each is measured: the agent's own start-up work and
                 // the JIT's work on shared code are over before the first measurement, whatever the order
@@ -41,11 +41,21 @@ public final class OneJvmBenchmarks {
         for (RunResult result : results) {
             String method = method(result);
             StringBuilder line = new StringBuilder();
-            line.append(String.format(Locale.ROOT, "%s.latency=%s", method, result.getPrimaryResult().getScore()));
-            for (Map.Entry<String, Result> secondary : result.getSecondaryResults().entrySet()) {
+            line.append(String.format(
+                    Locale.ROOT,
+                    "%s.latency=%s",
+                    method,
+                    result.getPrimaryResult().getScore()));
+            for (Map.Entry<String, Result> secondary :
+                    result.getSecondaryResults().entrySet()) {
                 String figure = figure(secondary.getKey());
                 if (figure != null) {
-                    line.append(String.format(Locale.ROOT, " %s.%s=%s", method, figure, secondary.getValue().getScore()));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            " %s.%s=%s",
+                            method,
+                            figure,
+                            secondary.getValue().getScore()));
                 }
             }
             System.out.println(line);
@@ -54,8 +64,8 @@ public final class OneJvmBenchmarks {
     }
 
     /** The JMH options both ways of running share: one thread, average time, the launcher's profilers. */
-    static ChainedOptionsBuilder options(String benchmarks, int warmupIterations, int measurementIterations,
-                                         int iterationMillis) {
+    static ChainedOptionsBuilder options(
+            String benchmarks, int warmupIterations, int measurementIterations, int iterationMillis) {
         return new OptionsBuilder()
                 .include(ClientCallBenchmark.class.getName().replace(".", "\\.") + "\\." + benchmarks)
                 .threads(1)

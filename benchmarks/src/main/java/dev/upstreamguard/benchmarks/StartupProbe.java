@@ -33,12 +33,13 @@ public final class StartupProbe {
         try (InputStream in = connection.getInputStream()) {
             in.readAllBytes();
         }
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<byte[]> response =
                 client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
         int apache5;
         try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient apache =
-                     org.apache.hc.client5.http.impl.classic.HttpClients.createDefault()) {
+                org.apache.hc.client5.http.impl.classic.HttpClients.createDefault()) {
             apache5 = apache.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(uri), r -> {
                 try (InputStream in = r.getEntity().getContent()) {
                     in.readAllBytes();
@@ -48,7 +49,7 @@ public final class StartupProbe {
         }
         int apache4;
         try (org.apache.http.impl.client.CloseableHttpClient apache =
-                     org.apache.http.impl.client.HttpClients.createDefault()) {
+                org.apache.http.impl.client.HttpClients.createDefault()) {
             apache4 = apache.execute(new org.apache.http.client.methods.HttpGet(uri), r -> {
                 try (InputStream in = r.getEntity().getContent()) {
                     in.readAllBytes();
@@ -58,7 +59,9 @@ public final class StartupProbe {
         }
         okhttp3.OkHttpClient okHttp = new okhttp3.OkHttpClient();
         int ok;
-        try (okhttp3.Response r = okHttp.newCall(new okhttp3.Request.Builder().url(uri.toString()).build()).execute()) {
+        try (okhttp3.Response r = okHttp.newCall(
+                        new okhttp3.Request.Builder().url(uri.toString()).build())
+                .execute()) {
             r.body().bytes();
             ok = r.code();
         }

@@ -19,7 +19,8 @@ class BenchChartsTest {
     Path dir;
 
     private static void add(BenchCharts run, String table, String row, Variant variant, double... values) {
-        Stats stats = run.table(table).computeIfAbsent(row, k -> new EnumMap<>(Variant.class))
+        Stats stats = run.table(table)
+                .computeIfAbsent(row, k -> new EnumMap<>(Variant.class))
                 .computeIfAbsent(variant, k -> new Stats());
         for (double value : values) {
             stats.add(value);
@@ -60,7 +61,10 @@ class BenchChartsTest {
         assertThat(send.get(Variant.OPENTELEMETRY).values()).containsExactly(243.31, 197.06, 268.88);
         assertThat(send.get(Variant.NONE).median()).isEqualTo(192.41);
         // a row with a comma in its name
-        assertThat(read.table("failure").get("okHttp, refused port (ms)").get(Variant.NONE).values())
+        assertThat(read.table("failure")
+                        .get("okHttp, refused port (ms)")
+                        .get(Variant.NONE)
+                        .values())
                 .containsExactly(0.65);
     }
 
@@ -68,17 +72,38 @@ class BenchChartsTest {
     void chartsShowTheOverheadOfTheMediansAndTheStartUpMedians() throws Exception {
         List<Path> files = fixedRun().draw(dir.resolve("benchmark-results.md"));
 
-        assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly(
-                "benchmark-results-per-call.svg", "benchmark-results-per-call.png",
-                "benchmark-results-startup.svg", "benchmark-results-startup.png");
+        assertThat(files)
+                .extracting(f -> f.getFileName().toString())
+                .containsExactly(
+                        "benchmark-results-per-call.svg", "benchmark-results-per-call.png",
+                        "benchmark-results-startup.svg", "benchmark-results-startup.png");
         String perCall = Files.readString(files.get(0), StandardCharsets.UTF_8);
         // 203.89 - 192.41 and 243.31 - 192.41; 18291 - 14938
-        assertThat(perCall).contains(">11.5<", ">50.9<", ">16.7<", ">53.3<", ">3353<", ">5132<",
-                ">httpClientSend<", ">Upstream Guard<", ">OpenTelemetry agent<", ">fixed run<");
+        assertThat(perCall)
+                .contains(
+                        ">11.5<",
+                        ">50.9<",
+                        ">16.7<",
+                        ">53.3<",
+                        ">3353<",
+                        ">5132<",
+                        ">httpClientSend<",
+                        ">Upstream Guard<",
+                        ">OpenTelemetry agent<",
+                        ">fixed run<");
         String startup = Files.readString(files.get(2), StandardCharsets.UTF_8);
         // medians of two runs each: (39.3 + 37.1) / 2 ...
-        assertThat(startup).contains(">38<", ">867<", ">2227<", ">66.6<", ">121.5<", ">216.1<",
-                ">median of 2 runs<", ">median of 1 run<", ">no agent<")
+        assertThat(startup)
+                .contains(
+                        ">38<",
+                        ">867<",
+                        ">2227<",
+                        ">66.6<",
+                        ">121.5<",
+                        ">216.1<",
+                        ">median of 2 runs<",
+                        ">median of 1 run<",
+                        ">no agent<")
                 .doesNotContain("First call of each client after main"); // not measured in this run
     }
 

@@ -20,84 +20,87 @@ import java.util.Map;
  * Thread-safe.
  */
 final class AgentMadeSpan implements RecordedSpan {
-  private static final String ERROR_TYPE = RequestTrace.ERROR_TYPE.getKey();
+    private static final String ERROR_TYPE = RequestTrace.ERROR_TYPE.getKey();
 
-  private final AgentLink agent;
-  private final Object scope;
-  private final SpanContext context;
-  private final Map<String, Object> attributes = new LinkedHashMap<>();
-  private boolean error;
-  private String eventName;
-  private Map<String, Object> eventAttributes;
-  private boolean ended;
+    private final AgentLink agent;
+    private final Object scope;
+    private final SpanContext context;
+    private final Map<String, Object> attributes = new LinkedHashMap<>();
+    private boolean error;
+    private String eventName;
+    private Map<String, Object> eventAttributes;
+    private boolean ended;
 
-  private AgentMadeSpan(AgentLink agent, Object scope, SpanContext context) {
-    this.agent = agent;
-    this.scope = scope;
-    this.context = context;
-  }
-
-  /** The span of a scope the agent opened with a server span; null when its traceparent is not valid. */
-  static AgentMadeSpan of(AgentLink agent, Object scope) {
-    String traceparent = agent.traceparent(scope);
-    String traceId = TraceParent.traceId(traceparent);
-    if (traceId == null) {
-      return null;
+    private AgentMadeSpan(AgentLink agent, Object scope, SpanContext context) {
+        this.agent = agent;
+        this.scope = scope;
+        this.context = context;
     }
-    SpanContext context = SpanContext.create(traceId, TraceParent.spanId(traceparent),
-        TraceFlags.fromHex(TraceParent.flags(traceparent), 0), TraceState.getDefault());
-    return context.isValid() ? new AgentMadeSpan(agent, scope, context) : null;
-  }
 
-  @Override
-  public SpanContext spanContext() {
-    return context;
-  }
-
-  @Override
-  public Scope makeCurrent() {
-    return Span.wrap(context).makeCurrent();
-  }
-
-  @Override
-  public synchronized void setAttributes(Attributes attributes) {
-    putAll(this.attributes, attributes);
-  }
-
-  @Override
-  public synchronized void setError(String description) {
-    error = true;
-  }
-
-  @Override
-  public synchronized void addEvent(String name, Attributes attributes) {
-    eventName = name;
-    eventAttributes = putAll(new LinkedHashMap<>(), attributes);
-  }
-
-  @Override
-  public void end() {
-    Map<String, Object> attributesAtEnd;
-    String errorType;
-    String event;
-    Map<String, Object> eventAttributesAtEnd;
-    synchronized (this) {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      attributesAtEnd = new LinkedHashMap<>(attributes);
-      Object type = attributesAtEnd.get(ERROR_TYPE);
-      errorType = !error ? null : type != null ? type.toString() : "error";
-      event = eventName;
-      eventAttributesAtEnd = eventAttributes;
+    /** The span of a scope the agent opened with a server span; null when its traceparent is not valid. */
+    static AgentMadeSpan of(AgentLink agent, Object scope) {
+        String traceparent = agent.traceparent(scope);
+        String traceId = TraceParent.traceId(traceparent);
+        if (traceId == null) {
+            return null;
+        }
+        SpanContext context = SpanContext.create(
+                traceId,
+                TraceParent.spanId(traceparent),
+                TraceFlags.fromHex(TraceParent.flags(traceparent), 0),
+                TraceState.getDefault());
+        return context.isValid() ? new AgentMadeSpan(agent, scope, context) : null;
     }
-    agent.endServerSpan(scope, attributesAtEnd, errorType, event, eventAttributesAtEnd);
-  }
 
-  /** String, Long, Boolean and Double values as they are; an array attribute as its string form. */
-  private static Map<String, Object> putAll(Map<String, Object> map, Attributes attributes) {
-    attributes.forEach((key, value) -> map.put(key.getKey(), value instanceof List ? value.toString() : value));
-    return map;
-  }
+    @Override
+    public SpanContext spanContext() {
+        return context;
+    }
+
+    @Override
+    public Scope makeCurrent() {
+        return Span.wrap(context).makeCurrent();
+    }
+
+    @Override
+    public synchronized void setAttributes(Attributes attributes) {
+        putAll(this.attributes, attributes);
+    }
+
+    @Override
+    public synchronized void setError(String description) {
+        error = true;
+    }
+
+    @Override
+    public synchronized void addEvent(String name, Attributes attributes) {
+        eventName = name;
+        eventAttributes = putAll(new LinkedHashMap<>(), attributes);
+    }
+
+    @Override
+    public void end() {
+        Map<String, Object> attributesAtEnd;
+        String errorType;
+        String event;
+        Map<String, Object> eventAttributesAtEnd;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            attributesAtEnd = new LinkedHashMap<>(attributes);
+            Object type = attributesAtEnd.get(ERROR_TYPE);
+            errorType = !error ? null : type != null ? type.toString() : "error";
+            event = eventName;
+            eventAttributesAtEnd = eventAttributes;
+        }
+        agent.endServerSpan(scope, attributesAtEnd, errorType, event, eventAttributesAtEnd);
+    }
+
+    /** String, Long, Boolean and Double values as they are; an array attribute as its string form. */
+    private static Map<String, Object> putAll(Map<String, Object> map, Attributes attributes) {
+        attributes.forEach((key, value) -> map.put(key.getKey(), value instanceof List ? value.toString() : value));
+        return map;
+    }
 }

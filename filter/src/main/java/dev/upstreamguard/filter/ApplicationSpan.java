@@ -12,39 +12,39 @@ import io.opentelemetry.context.Scope;
  * Span} is.
  */
 final class ApplicationSpan implements RecordedSpan {
-  private final Span span;
+    private final Span span;
 
-  ApplicationSpan(Span span) {
-    this.span = span;
-  }
+    ApplicationSpan(Span span) {
+        this.span = span;
+    }
 
-  @Override
-  public SpanContext spanContext() {
-    return span.getSpanContext();
-  }
+    @Override
+    public SpanContext spanContext() {
+        return span.getSpanContext();
+    }
 
-  @Override
-  public Scope makeCurrent() {
-    return span.makeCurrent();
-  }
+    @Override
+    public Scope makeCurrent() {
+        return span.makeCurrent();
+    }
 
-  @Override
-  public void setAttributes(Attributes attributes) {
-    span.setAllAttributes(attributes);
-  }
+    @Override
+    public void setAttributes(Attributes attributes) {
+        span.setAllAttributes(attributes);
+    }
 
-  @Override
-  public void setError(String description) {
-    span.setStatus(StatusCode.ERROR, description);
-  }
+    @Override
+    public void setError(String description) {
+        span.setStatus(StatusCode.ERROR, description);
+    }
 
-  @Override
-  public void addEvent(String name, Attributes attributes) {
-    span.addEvent(name, attributes);
-  }
+    @Override
+    public void addEvent(String name, Attributes attributes) {
+        span.addEvent(name, attributes);
+    }
 
-  @Override
-  public void end() {
-    span.end();
-  }
+    @Override
+    public void end() {
+        span.end();
+    }
 }

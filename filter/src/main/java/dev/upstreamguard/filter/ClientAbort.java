@@ -9,17 +9,17 @@ import java.util.Set;
  * sits in the cause chain: there is nobody left to answer.
  */
 final class ClientAbort {
-  private static final Set<String> TYPES =
-      Set.of("org.eclipse.jetty.io.EofException", "org.apache.catalina.connector.ClientAbortException");
+    private static final Set<String> TYPES =
+            Set.of("org.eclipse.jetty.io.EofException", "org.apache.catalina.connector.ClientAbortException");
 
-  private ClientAbort() {}
+    private ClientAbort() {}
 
-  static boolean isClientAbort(Throwable failure) {
-    for (Throwable t : CauseChain.of(failure)) {
-      if (CauseChain.isA(t, TYPES)) {
-        return true;
-      }
+    static boolean isClientAbort(Throwable failure) {
+        for (Throwable t : CauseChain.of(failure)) {
+            if (CauseChain.isA(t, TYPES)) {
+                return true;
+            }
+        }
+        return false;
     }
-    return false;
-  }
 }

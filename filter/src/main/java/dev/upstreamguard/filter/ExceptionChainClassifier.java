@@ -20,56 +20,55 @@ import java.util.Set;
  */
 final class ExceptionChainClassifier implements UpstreamFailureClassifier {
 
-  /** Types that prove an upstream call failed, without saying how. */
-  private static final Set<String> UPSTREAM_WRAPPERS =
-      Set.of(
-          "org.springframework.web.client.ResourceAccessException",
-          "org.springframework.web.reactive.function.client.WebClientRequestException");
+    /** Types that prove an upstream call failed, without saying how. */
+    private static final Set<String> UPSTREAM_WRAPPERS = Set.of(
+            "org.springframework.web.client.ResourceAccessException",
+            "org.springframework.web.reactive.function.client.WebClientRequestException");
 
-  /**
-   * JAX-RS clients also use {@code ProcessingException} for entity mapping bugs, so it only counts when an
-   * {@code IOException} lies beneath it.
-   */
-  private static final Set<String> IO_WRAPPERS =
-      Set.of("jakarta.ws.rs.ProcessingException", "javax.ws.rs.ProcessingException");
+    /**
+     * JAX-RS clients also use {@code ProcessingException} for entity mapping bugs, so it only counts when an
+     * {@code IOException} lies beneath it.
+     */
+    private static final Set<String> IO_WRAPPERS =
+            Set.of("jakarta.ws.rs.ProcessingException", "javax.ws.rs.ProcessingException");
 
-  private static final Set<String> IO_EXCEPTION = Set.of("java.io.IOException");
+    private static final Set<String> IO_EXCEPTION = Set.of("java.io.IOException");
 
-  private final Set<String> extraUpstreamTypes;
+    private final Set<String> extraUpstreamTypes;
 
-  /** @param extraUpstreamTypes class names that count as upstream failures (the {@code upstream-exceptions}) */
-  ExceptionChainClassifier(Set<String> extraUpstreamTypes) {
-    this.extraUpstreamTypes = Set.copyOf(extraUpstreamTypes);
-  }
-
-  @Override
-  public UpstreamFailure classify(Throwable failure, HttpServletRequest request) {
-    Throwable known = UpstreamFailureTypes.find(failure);
-    if (known != null) {
-      return UpstreamFailure.fromException(knownKind(known), known);
+    /** @param extraUpstreamTypes class names that count as upstream failures (the {@code upstream-exceptions}) */
+    ExceptionChainClassifier(Set<String> extraUpstreamTypes) {
+        this.extraUpstreamTypes = Set.copyOf(extraUpstreamTypes);
     }
-    Throwable wrapper = null;
-    boolean ioWrapperSeen = false;
-    for (Throwable t : CauseChain.of(failure)) {
-      if (CauseChain.isA(t, UPSTREAM_WRAPPERS) || CauseChain.isA(t, extraUpstreamTypes)) {
-        wrapper = t;
-        break;
-      } else if (ioWrapperSeen && CauseChain.isA(t, IO_EXCEPTION)) {
-        wrapper = t;
-        break;
-      }
-      ioWrapperSeen |= CauseChain.isA(t, IO_WRAPPERS);
-    }
-    return wrapper == null ? null : UpstreamFailure.fromException(UpstreamFailureKind.OTHER, wrapper);
-  }
 
-  /** The kind {@code t} itself shows, per the shared table; or null. */
-  static UpstreamFailureKind knownKind(Throwable t) {
-    UpstreamFailureKind rejected = Rejections.kindOf(t); // before ConnectException, which it extends
-    if (rejected != null) {
-      return rejected;
+    @Override
+    public UpstreamFailure classify(Throwable failure, HttpServletRequest request) {
+        Throwable known = UpstreamFailureTypes.find(failure);
+        if (known != null) {
+            return UpstreamFailure.fromException(knownKind(known), known);
+        }
+        Throwable wrapper = null;
+        boolean ioWrapperSeen = false;
+        for (Throwable t : CauseChain.of(failure)) {
+            if (CauseChain.isA(t, UPSTREAM_WRAPPERS) || CauseChain.isA(t, extraUpstreamTypes)) {
+                wrapper = t;
+                break;
+            } else if (ioWrapperSeen && CauseChain.isA(t, IO_EXCEPTION)) {
+                wrapper = t;
+                break;
+            }
+            ioWrapperSeen |= CauseChain.isA(t, IO_WRAPPERS);
+        }
+        return wrapper == null ? null : UpstreamFailure.fromException(UpstreamFailureKind.OTHER, wrapper);
     }
-    String kind = UpstreamFailureTypes.kindOf(t);
-    return kind == null ? null : UpstreamFailureKind.fromValue(kind);
-  }
+
+    /** The kind {@code t} itself shows, per the shared table; or null. */
+    static UpstreamFailureKind knownKind(Throwable t) {
+        UpstreamFailureKind rejected = Rejections.kindOf(t); // before ConnectException, which it extends
+        if (rejected != null) {
+            return rejected;
+        }
+        String kind = UpstreamFailureTypes.kindOf(t);
+        return kind == null ? null : UpstreamFailureKind.fromValue(kind);
+    }
 }

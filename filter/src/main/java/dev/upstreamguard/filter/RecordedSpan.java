@@ -11,18 +11,18 @@ import io.opentelemetry.context.Scope;
  */
 interface RecordedSpan {
 
-  SpanContext spanContext();
+    SpanContext spanContext();
 
-  /** Makes the span current in the application's OpenTelemetry context. */
-  Scope makeCurrent();
+    /** Makes the span current in the application's OpenTelemetry context. */
+    Scope makeCurrent();
 
-  void setAttributes(Attributes attributes);
+    void setAttributes(Attributes attributes);
 
-  /** Sets the status to ERROR. */
-  void setError(String description);
+    /** Sets the status to ERROR. */
+    void setError(String description);
 
-  /** Adds an event; the filter adds at most one per request, for its upstream failure. */
-  void addEvent(String name, Attributes attributes);
+    /** Adds an event; the filter adds at most one per request, for its upstream failure. */
+    void addEvent(String name, Attributes attributes);
 
-  void end();
+    void end();
 }

@@ -14,10 +14,10 @@ import jakarta.servlet.http.HttpServletRequest;
 @FunctionalInterface
 public interface UpstreamFailureClassifier {
 
-  /**
-   * @param failure the exception that escaped the chain (or reached an {@code AsyncListener})
-   * @param request the request being served
-   * @return the upstream failure, or {@code null} when this classifier does not see one
-   */
-  UpstreamFailure classify(Throwable failure, HttpServletRequest request);
+    /**
+     * @param failure the exception that escaped the chain (or reached an {@code AsyncListener})
+     * @param request the request being served
+     * @return the upstream failure, or {@code null} when this classifier does not see one
+     */
+    UpstreamFailure classify(Throwable failure, HttpServletRequest request);
 }

@@ -78,191 +78,200 @@ import java.util.function.Supplier;
  * those to listeners. Each request's failure is decided once. Thread-safe.
  */
 public class UpstreamGuardFilter implements Filter {
-  private final UpstreamFailureClassifier preferredClassifier;
-  private final RequestTracer tracer = new RequestTracer();
-  private volatile UpstreamFailureHandler handler;
-  private volatile FilterSettings settings = FilterSettings.defaults();
-  private volatile Supplier<List<Map<String, Object>>> health = HealthEndpoint.AGENT;
+    private final UpstreamFailureClassifier preferredClassifier;
+    private final RequestTracer tracer = new RequestTracer();
+    private volatile UpstreamFailureHandler handler;
+    private volatile FilterSettings settings = FilterSettings.defaults();
+    private volatile Supplier<List<Map<String, Object>>> health = HealthEndpoint.AGENT;
 
-  /** The filter as declared in {@code web.xml}: failures are classified from their exception chain. */
-  public UpstreamGuardFilter() {
-    this(null);
-  }
+    /** The filter as declared in {@code web.xml}: failures are classified from their exception chain. */
+    public UpstreamGuardFilter() {
+        this(null);
+    }
 
-  /**
-   * A filter for programmatic registration that asks {@code classifier} first and falls back to the
-   * exception chain when it returns {@code null}.
-   *
-   * @param classifier a classifier that knows more than the exceptions (for example which dependency
-   *     failed), or {@code null}
-   */
-  public UpstreamGuardFilter(UpstreamFailureClassifier classifier) {
-    this.preferredClassifier = classifier;
-    this.handler = new UpstreamFailureHandler(FilterSettings.defaults(), classifier);
-  }
+    /**
+     * A filter for programmatic registration that asks {@code classifier} first and falls back to the
+     * exception chain when it returns {@code null}.
+     *
+     * @param classifier a classifier that knows more than the exceptions (for example which dependency
+     *     failed), or {@code null}
+     */
+    public UpstreamGuardFilter(UpstreamFailureClassifier classifier) {
+        this.preferredClassifier = classifier;
+        this.handler = new UpstreamFailureHandler(FilterSettings.defaults(), classifier);
+    }
 
-  @Override
-  public void init(FilterConfig config) throws ServletException {
-    FilterSettings settings;
-    try {
-      settings = FilterSettings.parse(
-          Collections.list(config.getInitParameterNames()), config::getInitParameter);
-    } catch (IllegalArgumentException e) {
-      throw new ServletException("Filter \"" + config.getFilterName() + "\" (" + getClass().getName() + "): "
-          + e.getMessage());
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        FilterSettings settings;
+        try {
+            settings = FilterSettings.parse(Collections.list(config.getInitParameterNames()), config::getInitParameter);
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(
+                    "Filter \"" + config.getFilterName() + "\" (" + getClass().getName() + "): " + e.getMessage());
+        }
+        handler = new UpstreamFailureHandler(settings, preferredClassifier);
+        this.settings = settings;
     }
-    handler = new UpstreamFailureHandler(settings, preferredClassifier);
-    this.settings = settings;
-  }
 
-  /** Tests: the health endpoint reads {@code source} instead of the agent (null: as without the agent). */
-  void healthSource(Supplier<List<Map<String, Object>>> source) {
-    this.health = source;
-  }
+    /** Tests: the health endpoint reads {@code source} instead of the agent (null: as without the agent). */
+    void healthSource(Supplier<List<Map<String, Object>>> source) {
+        this.health = source;
+    }
 
-  @Override
-  public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
-      throws IOException, ServletException {
-    if (!(servletRequest instanceof HttpServletRequest) || !(servletResponse instanceof HttpServletResponse)) {
-      chain.doFilter(servletRequest, servletResponse);
-      return;
+    @Override
+    public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(servletRequest instanceof HttpServletRequest) || !(servletResponse instanceof HttpServletResponse)) {
+            chain.doFilter(servletRequest, servletResponse);
+            return;
+        }
+        long arrivalNanos = System.nanoTime();
+        HttpServletRequest request = (HttpServletRequest) servletRequest;
+        HttpServletResponse response = (HttpServletResponse) servletResponse;
+        FilterSettings settings = this.settings;
+        if (settings.healthPath() != null
+                && request.getDispatcherType() == DispatcherType.REQUEST
+                && isHealthPath(request, settings.healthPath())) {
+            HealthEndpoint.answer(request, response, settings, health);
+            return;
+        }
+        GuardedRequest guarded = GuardedRequest.of(request);
+        DispatcherType dispatch = request.getDispatcherType();
+        if (guarded != null) {
+            if (dispatch == DispatcherType.ASYNC) {
+                asyncDispatch(guarded, request, response, chain);
+            } else if (dispatch == DispatcherType.ERROR) {
+                errorDispatch(guarded, request, response, chain);
+            } else {
+                chain.doFilter(request, response); // a forward or include inside a request we already guard
+            }
+        } else if (dispatch == DispatcherType.ERROR || dispatch == DispatcherType.ASYNC) {
+            chain.doFilter(request, response); // a request we did not see start: not ours to trace or answer
+        } else {
+            requestDispatch(request, response, chain, settings, arrivalNanos);
+        }
     }
-    long arrivalNanos = System.nanoTime();
-    HttpServletRequest request = (HttpServletRequest) servletRequest;
-    HttpServletResponse response = (HttpServletResponse) servletResponse;
-    FilterSettings settings = this.settings;
-    if (settings.healthPath() != null && request.getDispatcherType() == DispatcherType.REQUEST
-        && isHealthPath(request, settings.healthPath())) {
-      HealthEndpoint.answer(request, response, settings, health);
-      return;
-    }
-    GuardedRequest guarded = GuardedRequest.of(request);
-    DispatcherType dispatch = request.getDispatcherType();
-    if (guarded != null) {
-      if (dispatch == DispatcherType.ASYNC) {
-        asyncDispatch(guarded, request, response, chain);
-      } else if (dispatch == DispatcherType.ERROR) {
-        errorDispatch(guarded, request, response, chain);
-      } else {
-        chain.doFilter(request, response); // a forward or include inside a request we already guard
-      }
-    } else if (dispatch == DispatcherType.ERROR || dispatch == DispatcherType.ASYNC) {
-      chain.doFilter(request, response); // a request we did not see start: not ours to trace or answer
-    } else {
-      requestDispatch(request, response, chain, settings, arrivalNanos);
-    }
-  }
 
-  @SuppressWarnings("try") // the scope is only held open
-  private void requestDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-      FilterSettings settings, long arrivalNanos) throws IOException, ServletException {
-    UpstreamFailureHandler handler = this.handler;
-    RequestTrace trace = tracer.startOrAdopt(request);
-    giveDeadline(request, trace, settings, arrivalNanos);
-    GuardedRequest guarded = new GuardedRequest(request, response, trace, handler);
-    request.setAttribute(GuardedRequest.ATTRIBUTE, guarded);
-    boolean answered = false;
-    Throwable escaped = null;
-    try (Scope ignored = guarded.span().makeCurrent()) {
-      chain.doFilter(request, response);
-    } catch (IOException | ServletException | RuntimeException | Error e) {
-      answered = handler.handle(guarded, e);
-      if (!answered) {
-        escaped = e;
-        throw e;
-      }
-      completeIfAsync(request);
-    } finally {
-      if (!answered && request.isAsyncStarted()) {
-        guarded.listenTo(request.getAsyncContext());
-      } else if (escaped != null && !response.isCommitted() && !ClientAbort.isClientAbort(escaped)) {
-        guarded.span().end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR); // what the container will send
-      } else {
-        guarded.end();
-      }
+    @SuppressWarnings("try") // the scope is only held open
+    private void requestDispatch(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain,
+            FilterSettings settings,
+            long arrivalNanos)
+            throws IOException, ServletException {
+        UpstreamFailureHandler handler = this.handler;
+        RequestTrace trace = tracer.startOrAdopt(request);
+        giveDeadline(request, trace, settings, arrivalNanos);
+        GuardedRequest guarded = new GuardedRequest(request, response, trace, handler);
+        request.setAttribute(GuardedRequest.ATTRIBUTE, guarded);
+        boolean answered = false;
+        Throwable escaped = null;
+        try (Scope ignored = guarded.span().makeCurrent()) {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            answered = handler.handle(guarded, e);
+            if (!answered) {
+                escaped = e;
+                throw e;
+            }
+            completeIfAsync(request);
+        } finally {
+            if (!answered && request.isAsyncStarted()) {
+                guarded.listenTo(request.getAsyncContext());
+            } else if (escaped != null && !response.isCommitted() && !ClientAbort.isClientAbort(escaped)) {
+                guarded.span().end(HttpServletResponse.SC_INTERNAL_SERVER_ERROR); // what the container will send
+            } else {
+                guarded.end();
+            }
+        }
     }
-  }
 
-  /**
-   * Hands the request's deadline, if it has one, to the agent through its scope (making one when the request
-   * has none yet, as when no trace is recorded), so that the agent caps every guarded call made for it.
-   */
-  private static void giveDeadline(HttpServletRequest request, RequestTrace trace, FilterSettings settings,
-      long arrivalNanos) {
-    AgentLink agent = trace.agent();
-    if (agent == null) {
-      agent = AgentLink.find();
-      if (agent == null) {
-        return; // without the agent, no outgoing call to cap: the headers are not even read
-      }
+    /**
+     * Hands the request's deadline, if it has one, to the agent through its scope (making one when the request
+     * has none yet, as when no trace is recorded), so that the agent caps every guarded call made for it.
+     */
+    private static void giveDeadline(
+            HttpServletRequest request, RequestTrace trace, FilterSettings settings, long arrivalNanos) {
+        AgentLink agent = trace.agent();
+        if (agent == null) {
+            agent = AgentLink.find();
+            if (agent == null) {
+                return; // without the agent, no outgoing call to cap: the headers are not even read
+            }
+        }
+        if (!agent.takesDeadlines()) {
+            return;
+        }
+        long timeoutNanos = InboundDeadline.timeoutNanos(
+                settings.requestTimeoutNanos(),
+                request.getHeaders(InboundDeadline.TIMEOUT_MS_HEADER),
+                request.getHeaders(InboundDeadline.GRPC_TIMEOUT_HEADER));
+        if (timeoutNanos == InboundDeadline.NONE) {
+            return;
+        }
+        Object scope = trace.agentScope();
+        if (scope == null) {
+            scope = agent.open(null, null);
+            trace.linkedTo(agent, scope);
+        }
+        agent.deadline(scope, arrivalNanos + timeoutNanos);
     }
-    if (!agent.takesDeadlines()) {
-      return;
-    }
-    long timeoutNanos = InboundDeadline.timeoutNanos(settings.requestTimeoutNanos(),
-        request.getHeaders(InboundDeadline.TIMEOUT_MS_HEADER), request.getHeaders(InboundDeadline.GRPC_TIMEOUT_HEADER));
-    if (timeoutNanos == InboundDeadline.NONE) {
-      return;
-    }
-    Object scope = trace.agentScope();
-    if (scope == null) {
-      scope = agent.open(null, null);
-      trace.linkedTo(agent, scope);
-    }
-    agent.deadline(scope, arrivalNanos + timeoutNanos);
-  }
 
-  /** An {@code AsyncContext.dispatch()} of a request we guard: answer an upstream failure it throws. */
-  @SuppressWarnings("try") // the scope is only held open
-  private void asyncDispatch(
-      GuardedRequest guarded, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws IOException, ServletException {
-    boolean answered = false;
-    try (Scope ignored = guarded.span().makeCurrent()) {
-      chain.doFilter(request, response);
-    } catch (IOException | ServletException | RuntimeException | Error e) {
-      answered = handler.handle(guarded, e);
-      if (!answered) {
-        throw e;
-      }
-      completeIfAsync(request);
-    } finally {
-      if (!answered && request.isAsyncStarted()) {
-        guarded.listenTo(request.getAsyncContext());
-      }
+    /** An {@code AsyncContext.dispatch()} of a request we guard: answer an upstream failure it throws. */
+    @SuppressWarnings("try") // the scope is only held open
+    private void asyncDispatch(
+            GuardedRequest guarded, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        boolean answered = false;
+        try (Scope ignored = guarded.span().makeCurrent()) {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            answered = handler.handle(guarded, e);
+            if (!answered) {
+                throw e;
+            }
+            completeIfAsync(request);
+        } finally {
+            if (!answered && request.isAsyncStarted()) {
+                guarded.listenTo(request.getAsyncContext());
+            }
+        }
     }
-  }
 
-  /**
-   * An error dispatch of a request we guard. If its failure was not decided yet (it reached the container
-   * without passing the filter or its listener), an upstream failure is answered here instead of the
-   * error page.
-   */
-  private void errorDispatch(
-      GuardedRequest guarded, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws IOException, ServletException {
-    Object error = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
-    if (error instanceof Throwable && handler.handle(guarded, (Throwable) error)) {
-      return;
+    /**
+     * An error dispatch of a request we guard. If its failure was not decided yet (it reached the container
+     * without passing the filter or its listener), an upstream failure is answered here instead of the
+     * error page.
+     */
+    private void errorDispatch(
+            GuardedRequest guarded, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Object error = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (error instanceof Throwable && handler.handle(guarded, (Throwable) error)) {
+            return;
+        }
+        chain.doFilter(request, response);
     }
-    chain.doFilter(request, response);
-  }
 
-  private static boolean isHealthPath(HttpServletRequest request, String healthPath) {
-    String uri = request.getRequestURI();
-    String context = request.getContextPath();
-    return uri != null && uri.length() == context.length() + healthPath.length()
-        && uri.startsWith(context) && uri.endsWith(healthPath);
-  }
-
-  private static void completeIfAsync(HttpServletRequest request) {
-    if (request.isAsyncStarted()) {
-      request.getAsyncContext().complete();
+    private static boolean isHealthPath(HttpServletRequest request, String healthPath) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        return uri != null
+                && uri.length() == context.length() + healthPath.length()
+                && uri.startsWith(context)
+                && uri.endsWith(healthPath);
     }
-  }
 
-  @Override
-  public void destroy() {
-    // Nothing to release: the filter holds no threads, connections or SDK of its own.
-  }
+    private static void completeIfAsync(HttpServletRequest request) {
+        if (request.isAsyncStarted()) {
+            request.getAsyncContext().complete();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        // Nothing to release: the filter holds no threads, connections or SDK of its own.
+    }
 }

@@ -10,36 +10,36 @@ import java.util.stream.Collectors;
 
 /** Captures what the filter logs through java.util.logging. */
 final class CapturedLog extends Handler implements AutoCloseable {
-  private final Logger logger = Logger.getLogger(UpstreamFailureLog.LOGGER_NAME);
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Logger logger = Logger.getLogger(UpstreamFailureLog.LOGGER_NAME);
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-  CapturedLog() {
-    setLevel(Level.ALL);
-    logger.addHandler(this);
-  }
+    CapturedLog() {
+        setLevel(Level.ALL);
+        logger.addHandler(this);
+    }
 
-  @Override
-  public void publish(LogRecord record) {
-    records.add(record);
-  }
+    @Override
+    public void publish(LogRecord record) {
+        records.add(record);
+    }
 
-  List<String> messages() {
-    return records.stream().map(LogRecord::getMessage).collect(Collectors.toList());
-  }
+    List<String> messages() {
+        return records.stream().map(LogRecord::getMessage).collect(Collectors.toList());
+    }
 
-  List<LogRecord> records() {
-    return records;
-  }
+    List<LogRecord> records() {
+        return records;
+    }
 
-  void clear() {
-    records.clear();
-  }
+    void clear() {
+        records.clear();
+    }
 
-  @Override
-  public void flush() {}
+    @Override
+    public void flush() {}
 
-  @Override
-  public void close() {
-    logger.removeHandler(this);
-  }
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+    }
 }

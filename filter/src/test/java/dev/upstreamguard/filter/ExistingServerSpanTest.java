@@ -27,75 +27,87 @@ import org.junit.jupiter.api.Test;
  * one, and leaves ending it to its owner.
  */
 class ExistingServerSpanTest {
-  private static final Spans spans = new Spans();
-  private static GuardedJetty jetty;
+    private static final Spans spans = new Spans();
+    private static GuardedJetty jetty;
 
-  @BeforeAll
-  @SuppressWarnings("try") // the scope is only held open
-  static void startServer() throws Exception {
-    jetty = new GuardedJetty();
-    Filter otherInstrumentation = (request, response, chain) -> {
-      Span span = spans.sdk.getTracer("other-instrumentation").spanBuilder("GET /app/*")
-          .setSpanKind(SpanKind.SERVER)
-          .setAttribute(RequestTracer.URL_PATH, ((HttpServletRequest) request).getRequestURI())
-          .startSpan();
-      try (Scope ignored = span.makeCurrent()) {
-        chain.doFilter(request, response);
-      } finally {
-        span.end();
-      }
-    };
-    jetty.context("/app", otherInstrumentation, new UpstreamGuardFilter(), Map.of(), spans.sdk, Map.of(
-        "/refused", Servlets.of((request, response) -> {
-          throw new ServletException(new ConnectException("Connection refused"));
-        }),
-        "/npe", Servlets.of((request, response) -> {
-          throw new NullPointerException();
-        })), EnumSet.of(DispatcherType.REQUEST));
-    jetty.start();
-  }
+    @BeforeAll
+    @SuppressWarnings("try") // the scope is only held open
+    static void startServer() throws Exception {
+        jetty = new GuardedJetty();
+        Filter otherInstrumentation = (request, response, chain) -> {
+            Span span = spans.sdk
+                    .getTracer("other-instrumentation")
+                    .spanBuilder("GET /app/*")
+                    .setSpanKind(SpanKind.SERVER)
+                    .setAttribute(RequestTracer.URL_PATH, ((HttpServletRequest) request).getRequestURI())
+                    .startSpan();
+            try (Scope ignored = span.makeCurrent()) {
+                chain.doFilter(request, response);
+            } finally {
+                span.end();
+            }
+        };
+        jetty.context(
+                "/app",
+                otherInstrumentation,
+                new UpstreamGuardFilter(),
+                Map.of(),
+                spans.sdk,
+                Map.of(
+                        "/refused",
+                                Servlets.of((request, response) -> {
+                                    throw new ServletException(new ConnectException("Connection refused"));
+                                }),
+                        "/npe",
+                                Servlets.of((request, response) -> {
+                                    throw new NullPointerException();
+                                })),
+                EnumSet.of(DispatcherType.REQUEST));
+        jetty.start();
+    }
 
-  @AfterAll
-  static void stopServer() throws Exception {
-    jetty.close();
-    spans.close();
-  }
+    @AfterAll
+    static void stopServer() throws Exception {
+        jetty.close();
+        spans.close();
+    }
 
-  @BeforeEach
-  void clearSpans() {
-    spans.reset();
-  }
+    @BeforeEach
+    void clearSpans() {
+        spans.reset();
+    }
 
-  @Test
-  void upstreamFailureEnrichesTheExistingServerSpan() throws Exception {
-    HttpResponse<String> response = jetty.get("/app/refused");
+    @Test
+    void upstreamFailureEnrichesTheExistingServerSpan() throws Exception {
+        HttpResponse<String> response = jetty.get("/app/refused");
 
-    assertThat(response.statusCode()).isEqualTo(502);
-    List<SpanData> serverSpans = spans.await(s -> s.getKind() == SpanKind.SERVER, 1);
-    assertThat(serverSpans).singleElement().satisfies(span -> {
-      assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("other-instrumentation");
-      assertThat(span.getName()).isEqualTo("GET /app/*");
-      assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-      assertThat(span.getAttributes().get(RequestTrace.FAILURE)).isEqualTo("connect-failure");
-      assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.net.ConnectException");
-      assertThat(span.getEvents()).extracting(e -> e.getName()).contains(RequestTrace.UPSTREAM_FAILURE_EVENT);
-      assertThat(response.body()).contains("\"traceId\":\"" + span.getTraceId() + "\"");
-      assertThat(response.headers().firstValue("traceresponse").orElseThrow())
-          .isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getSpanContext().getTraceFlags().asHex());
-    });
-    assertThat(spans.exporter.getFinishedSpanItems()).hasSize(1);
-  }
+        assertThat(response.statusCode()).isEqualTo(502);
+        List<SpanData> serverSpans = spans.await(s -> s.getKind() == SpanKind.SERVER, 1);
+        assertThat(serverSpans).singleElement().satisfies(span -> {
+            assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("other-instrumentation");
+            assertThat(span.getName()).isEqualTo("GET /app/*");
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(span.getAttributes().get(RequestTrace.FAILURE)).isEqualTo("connect-failure");
+            assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isEqualTo("java.net.ConnectException");
+            assertThat(span.getEvents()).extracting(e -> e.getName()).contains(RequestTrace.UPSTREAM_FAILURE_EVENT);
+            assertThat(response.body()).contains("\"traceId\":\"" + span.getTraceId() + "\"");
+            assertThat(response.headers().firstValue("traceresponse").orElseThrow())
+                    .isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
+                            + span.getSpanContext().getTraceFlags().asHex());
+        });
+        assertThat(spans.exporter.getFinishedSpanItems()).hasSize(1);
+    }
 
-  @Test
-  void applicationErrorsAreLeftToTheSpansOwner() throws Exception {
-    HttpResponse<String> response = jetty.get("/app/npe");
+    @Test
+    void applicationErrorsAreLeftToTheSpansOwner() throws Exception {
+        HttpResponse<String> response = jetty.get("/app/npe");
 
-    assertThat(response.statusCode()).isEqualTo(500);
-    assertThat(spans.await(s -> true, 1)).singleElement().satisfies(span -> {
-      assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("other-instrumentation");
-      assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
-      assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isNull();
-      SynchronousFailuresTest.assertNoUpstreamFailure(span);
-    });
-  }
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(spans.await(s -> true, 1)).singleElement().satisfies(span -> {
+            assertThat(span.getInstrumentationScopeInfo().getName()).isEqualTo("other-instrumentation");
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+            assertThat(span.getAttributes().get(RequestTrace.ERROR_TYPE)).isNull();
+            SynchronousFailuresTest.assertNoUpstreamFailure(span);
+        });
+    }
 }

@@ -14,31 +14,33 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same table with the real libraries.
  */
 class UpstreamFailureTableTest {
-  private final ExceptionChainClassifier classifier = new ExceptionChainClassifier(Set.of());
+    private final ExceptionChainClassifier classifier = new ExceptionChainClassifier(Set.of());
 
-  static List<UpstreamFailureTable.Row> rows() {
-    return UpstreamFailureTable.rows((className, message) -> {
-      try {
-        return (Throwable) Class.forName(className).getConstructor(String.class).newInstance(message);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("no stand-in for " + className, e);
-      }
-    });
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("rows")
-  void theFilterClassifiesAsTheTableSays(UpstreamFailureTable.Row row) {
-    UpstreamFailure upstream = classifier.classify(row.error(), null);
-
-    if (row.kind() == null) {
-      assertThat(upstream).isNull();
-      return;
+    static List<UpstreamFailureTable.Row> rows() {
+        return UpstreamFailureTable.rows((className, message) -> {
+            try {
+                return (Throwable)
+                        Class.forName(className).getConstructor(String.class).newInstance(message);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("no stand-in for " + className, e);
+            }
+        });
     }
-    assertThat(upstream).isNotNull();
-    assertThat(upstream.kind().value()).isEqualTo(row.kind());
-    assertThat(upstream.exceptionType()).isEqualTo(row.decidedBy());
-    // Every kind in the table is answered: 504 for a timeout, 502 for the rest (a TLS handshake included).
-    assertThat(FilterSettings.defaults().statusFor(upstream.kind())).isEqualTo(row.kind().equals("timeout") ? 504 : 502);
-  }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void theFilterClassifiesAsTheTableSays(UpstreamFailureTable.Row row) {
+        UpstreamFailure upstream = classifier.classify(row.error(), null);
+
+        if (row.kind() == null) {
+            assertThat(upstream).isNull();
+            return;
+        }
+        assertThat(upstream).isNotNull();
+        assertThat(upstream.kind().value()).isEqualTo(row.kind());
+        assertThat(upstream.exceptionType()).isEqualTo(row.decidedBy());
+        // Every kind in the table is answered: 504 for a timeout, 502 for the rest (a TLS handshake included).
+        assertThat(FilterSettings.defaults().statusFor(upstream.kind()))
+                .isEqualTo(row.kind().equals("timeout") ? 504 : 502);
+    }
 }

@@ -16,39 +16,40 @@ import java.nio.charset.StandardCharsets;
  * two guarded services: storefront, then this one, then the warehouse.
  */
 public class BackendServlet extends HttpServlet {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-    if (!path.matches("/(price|stock)/[A-Za-z0-9-]{1,40}")) {
-      response.sendError(HttpServletResponse.SC_NOT_FOUND);
-      return;
-    }
-    HttpURLConnection connection = (HttpURLConnection) warehouse().resolve(path).toURL().openConnection();
-    int status = connection.getResponseCode();
-    if (status >= 500) {
-      try (InputStream error = connection.getErrorStream()) {
-        if (error != null) {
-          error.readAllBytes();
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (!path.matches("/(price|stock)/[A-Za-z0-9-]{1,40}")) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
         }
-      }
-      throw new UpstreamStatusException(status);
+        HttpURLConnection connection =
+                (HttpURLConnection) warehouse().resolve(path).toURL().openConnection();
+        int status = connection.getResponseCode();
+        if (status >= 500) {
+            try (InputStream error = connection.getErrorStream()) {
+                if (error != null) {
+                    error.readAllBytes();
+                }
+            }
+            throw new UpstreamStatusException(status);
+        }
+        String body;
+        try (InputStream in = connection.getInputStream()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(body);
     }
-    String body;
-    try (InputStream in = connection.getInputStream()) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    response.setContentType("text/plain;charset=utf-8");
-    response.getWriter().write(body);
-  }
 
-  private static URI warehouse() {
-    String value = System.getProperty("shop.warehouse.url");
-    URI uri = value == null ? null : URI.create(value);
-    if (uri == null || !"http".equals(uri.getScheme()) || !"127.0.0.1".equals(uri.getHost())) {
-      throw new IllegalStateException("shop.warehouse.url must be an http URL on 127.0.0.1");
+    private static URI warehouse() {
+        String value = System.getProperty("shop.warehouse.url");
+        URI uri = value == null ? null : URI.create(value);
+        if (uri == null || !"http".equals(uri.getScheme()) || !"127.0.0.1".equals(uri.getHost())) {
+            throw new IllegalStateException("shop.warehouse.url must be an http URL on 127.0.0.1");
+        }
+        return uri;
     }
-    return uri;
-  }
 }

@@ -7,11 +7,11 @@ import java.io.IOException;
 
 /** The application's own bug, with no upstream call: must stay the container's 500. */
 public class BugServlet extends HttpServlet {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    String missing = request.getParameter("no-such-parameter");
-    response.getWriter().write(missing.trim()); // NullPointerException
-  }
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String missing = request.getParameter("no-such-parameter");
+        response.getWriter().write(missing.trim()); // NullPointerException
+    }
 }

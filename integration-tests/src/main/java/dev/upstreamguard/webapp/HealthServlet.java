@@ -7,11 +7,11 @@ import java.io.IOException;
 
 /** Answers {@code up}: the tests wait for it before sending requests. */
 public class HealthServlet extends HttpServlet {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    response.setContentType("text/plain;charset=utf-8");
-    response.getWriter().write("up");
-  }
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write("up");
+    }
 }

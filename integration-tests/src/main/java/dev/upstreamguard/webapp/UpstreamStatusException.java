@@ -5,9 +5,9 @@ package dev.upstreamguard.webapp;
  * "upstream", so only the agent's record of the call tells the filter that an upstream failed.
  */
 public class UpstreamStatusException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  UpstreamStatusException(int status) {
-    super("the stock service answered " + status);
-  }
+    UpstreamStatusException(int status) {
+        super("the stock service answered " + status);
+    }
 }

@@ -10,25 +10,26 @@ import java.nio.charset.StandardCharsets;
 
 /** Calls the upstream with {@link HttpURLConnection} and answers with its body. */
 public class UrlConnectionServlet extends HttpServlet {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) UpstreamTarget.of(request).toURL().openConnection();
-    int status = connection.getResponseCode();
-    if (status >= 500) {
-      try (InputStream error = connection.getErrorStream()) {
-        if (error != null) {
-          error.readAllBytes();
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        HttpURLConnection connection =
+                (HttpURLConnection) UpstreamTarget.of(request).toURL().openConnection();
+        int status = connection.getResponseCode();
+        if (status >= 500) {
+            try (InputStream error = connection.getErrorStream()) {
+                if (error != null) {
+                    error.readAllBytes();
+                }
+            }
+            throw new UpstreamStatusException(status);
         }
-      }
-      throw new UpstreamStatusException(status);
+        String body;
+        try (InputStream in = connection.getInputStream()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write("upstream answered " + status + ": " + body);
     }
-    String body;
-    try (InputStream in = connection.getInputStream()) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    response.setContentType("text/plain;charset=utf-8");
-    response.getWriter().write("upstream answered " + status + ": " + body);
-  }
 }

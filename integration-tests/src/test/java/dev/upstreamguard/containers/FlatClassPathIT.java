@@ -7,13 +7,13 @@ import dev.upstreamguard.testing.OtlpReceiver;
  * the OpenTelemetry API: the agent records the SERVER span for the filter.
  */
 class FlatClassPathIT extends UpstreamFailureContract {
-  @Override
-  Shop startShop(OtlpReceiver receiver) {
-    return FlatShop.start(receiver, false, null);
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) {
+        return FlatShop.start(receiver, false, null);
+    }
 
-  @Override
-  String serverSpanScope() {
-    return AGENT_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return AGENT_SCOPE;
+    }
 }

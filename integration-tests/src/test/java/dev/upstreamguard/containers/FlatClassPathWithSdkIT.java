@@ -13,23 +13,23 @@ import org.junit.jupiter.api.Test;
  * exported by the agent's own SDK, are still its children.
  */
 class FlatClassPathWithSdkIT extends OneTraceContract {
-  @Override
-  Shop startShop(OtlpReceiver receiver) {
-    return FlatShop.start(receiver, true, null);
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) {
+        return FlatShop.start(receiver, true, null);
+    }
 
-  @Override
-  String serverSpanScope() {
-    return FILTER_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return FILTER_SCOPE;
+    }
 
-  @Test
-  void theServerSpanComesFromTheApplicationsSdkAndTheAttemptsFromTheAgents() {
-    FaultyUpstream upstream = upstream().otherwise(Fault.status(503));
+    @Test
+    void theServerSpanComesFromTheApplicationsSdkAndTheAttemptsFromTheAgents() {
+        FaultyUpstream upstream = upstream().otherwise(Fault.status(503));
 
-    Answer answer = Answer.get(shop, "/call/httpclient", upstream.url("/stock"), null);
+        Answer answer = Answer.get(shop, "/call/httpclient", upstream.url("/stock"), null);
 
-    Trace trace = checkOneTrace(answer, 502, "status", 3, upstream.hostPort());
-    assertThat(trace.serverSpans().get(0).resource().get("service.name")).isEqualTo(FlatShopMain.APP_SERVICE_NAME);
-  }
+        Trace trace = checkOneTrace(answer, 502, "status", 3, upstream.hostPort());
+        assertThat(trace.serverSpans().get(0).resource().get("service.name")).isEqualTo(FlatShopMain.APP_SERVICE_NAME);
+    }
 }

@@ -34,57 +34,61 @@ import org.eclipse.jetty.server.ServerConnector;
  * application has only the API. The context path is {@code -Dshop.context}, {@code /shop} by default.
  */
 public final class FlatShopMain {
-  static final String APP_SERVICE_NAME = "shop-app-sdk";
+    static final String APP_SERVICE_NAME = "shop-app-sdk";
 
-  private FlatShopMain() {}
+    private FlatShopMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("sdk")) {
-      installSdk(System.getProperty("app.otlp.endpoint"));
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("sdk")) {
+            installSdk(System.getProperty("app.otlp.endpoint"));
+        }
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(System.getProperty("shop.context", "/shop"));
+        FilterHolder filter = new FilterHolder(UpstreamGuardFilter.class);
+        filter.setName("upstreamGuard");
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        add(context, new UrlConnectionServlet(), "/call/urlconnection");
+        add(context, new HttpClientServlet(), "/call/httpclient");
+        add(context, new HttpClientAsyncServlet(), "/call/httpclient-async");
+        add(context, new BugServlet(), "/bug");
+        add(context, new BackendServlet(), "/price/*");
+        add(context, new BackendServlet(), "/stock/*");
+        add(context, new HealthServlet(), "/health");
+        server.setHandler(context);
+        server.setStopAtShutdown(true);
+        server.start();
+        System.out.println("shop listening on " + connector.getLocalPort());
+        server.join();
     }
-    Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    server.addConnector(connector);
 
-    ServletContextHandler context = new ServletContextHandler(System.getProperty("shop.context", "/shop"));
-    FilterHolder filter = new FilterHolder(UpstreamGuardFilter.class);
-    filter.setName("upstreamGuard");
-    filter.setAsyncSupported(true);
-    context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-    add(context, new UrlConnectionServlet(), "/call/urlconnection");
-    add(context, new HttpClientServlet(), "/call/httpclient");
-    add(context, new HttpClientAsyncServlet(), "/call/httpclient-async");
-    add(context, new BugServlet(), "/bug");
-    add(context, new BackendServlet(), "/price/*");
-    add(context, new BackendServlet(), "/stock/*");
-    add(context, new HealthServlet(), "/health");
-    server.setHandler(context);
-    server.setStopAtShutdown(true);
-    server.start();
-    System.out.println("shop listening on " + connector.getLocalPort());
-    server.join();
-  }
+    private static void add(ServletContextHandler context, HttpServlet servlet, String path) {
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, path);
+    }
 
-  private static void add(ServletContextHandler context, HttpServlet servlet, String path) {
-    ServletHolder holder = new ServletHolder(servlet);
-    holder.setAsyncSupported(true);
-    context.addServlet(holder, path);
-  }
-
-  private static void installSdk(String endpoint) {
-    SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.builder().put("service.name", APP_SERVICE_NAME).build()))
-        .addSpanProcessor(BatchSpanProcessor.builder(
-                OtlpHttpSpanExporter.builder().setEndpoint(endpoint + "/v1/traces").build())
-            .setScheduleDelay(Duration.ofMillis(50))
-            .build())
-        .build();
-    OpenTelemetrySdk.builder()
-        .setTracerProvider(tracerProvider)
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-        .buildAndRegisterGlobal();
-    Runtime.getRuntime().addShutdownHook(new Thread(tracerProvider::close, "shop-sdk-shutdown"));
-  }
+    private static void installSdk(String endpoint) {
+        SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault()
+                        .merge(Resource.builder()
+                                .put("service.name", APP_SERVICE_NAME)
+                                .build()))
+                .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                .setEndpoint(endpoint + "/v1/traces")
+                                .build())
+                        .setScheduleDelay(Duration.ofMillis(50))
+                        .build())
+                .build();
+        OpenTelemetrySdk.builder()
+                .setTracerProvider(tracerProvider)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .buildAndRegisterGlobal();
+        Runtime.getRuntime().addShutdownHook(new Thread(tracerProvider::close, "shop-sdk-shutdown"));
+    }
 }

@@ -7,13 +7,13 @@ import dev.upstreamguard.testing.OtlpReceiver;
  * ({@code ee10-deploy}) started with the agent as a JVM option.
  */
 class JettyWarIT extends UpstreamFailureContract {
-  @Override
-  Shop startShop(OtlpReceiver receiver) throws Exception {
-    return JettyShop.start("jetty-war", receiver);
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) throws Exception {
+        return JettyShop.start("jetty-war", receiver);
+    }
 
-  @Override
-  String serverSpanScope() {
-    return AGENT_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return AGENT_SCOPE;
+    }
 }

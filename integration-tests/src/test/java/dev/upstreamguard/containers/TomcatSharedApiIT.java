@@ -7,13 +7,13 @@ import dev.upstreamguard.testing.OtlpReceiver;
  * application, and only the filter in the WAR's WEB-INF/lib.
  */
 class TomcatSharedApiIT extends OneTraceContract {
-  @Override
-  Shop startShop(OtlpReceiver receiver) throws Exception {
-    return TomcatShop.start("tomcat-shared-api", TomcatShop.ApiLayout.IN_CONTAINER_LIB, receiver);
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) throws Exception {
+        return TomcatShop.start("tomcat-shared-api", TomcatShop.ApiLayout.IN_CONTAINER_LIB, receiver);
+    }
 
-  @Override
-  String serverSpanScope() {
-    return AGENT_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return AGENT_SCOPE;
+    }
 }

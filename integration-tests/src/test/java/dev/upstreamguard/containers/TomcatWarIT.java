@@ -7,13 +7,13 @@ import dev.upstreamguard.testing.OtlpReceiver;
  * with the agent in {@code CATALINA_OPTS}.
  */
 class TomcatWarIT extends UpstreamFailureContract {
-  @Override
-  Shop startShop(OtlpReceiver receiver) throws Exception {
-    return TomcatShop.start("tomcat-war", TomcatShop.ApiLayout.IN_WAR, receiver);
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) throws Exception {
+        return TomcatShop.start("tomcat-war", TomcatShop.ApiLayout.IN_WAR, receiver);
+    }
 
-  @Override
-  String serverSpanScope() {
-    return AGENT_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return AGENT_SCOPE;
+    }
 }

@@ -18,28 +18,31 @@ import org.junit.jupiter.api.Test;
  */
 class WithOpenTelemetryAgentDefaultsIT extends OneTraceContract {
 
-  @Override
-  Shop startShop(OtlpReceiver receiver) {
-    return FlatShop.start(receiver, false, Settings.otelJavaagentJar());
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) {
+        return FlatShop.start(receiver, false, Settings.otelJavaagentJar());
+    }
 
-  @Override
-  String serverSpanScope() {
-    return WithOpenTelemetryAgentIT.OTEL_JETTY_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return WithOpenTelemetryAgentIT.OTEL_JETTY_SCOPE;
+    }
 
-  @Test
-  void eachAttemptIsAlsoTracedByTheOpenTelemetryAgent() {
-    FaultyUpstream upstream = upstream().otherwise(Fault.status(503));
+    @Test
+    void eachAttemptIsAlsoTracedByTheOpenTelemetryAgent() {
+        FaultyUpstream upstream = upstream().otherwise(Fault.status(503));
 
-    Answer answer = Answer.get(shop, "/call/urlconnection", upstream.url("/stock"), null);
+        Answer answer = Answer.get(shop, "/call/urlconnection", upstream.url("/stock"), null);
 
-    Trace trace = checkOneTrace(answer, 502, "status", 3, upstream.hostPort());
-    String server = trace.serverSpans().get(0).spanId();
-    List<ReceivedSpan> otherClients = trace.spans().stream()
-        .filter(s -> "CLIENT".equals(s.kind()) && !Trace.isAttempt(s)).collect(Collectors.toList());
-    assertThat(otherClients).as(trace.describe()).hasSize(3)
-        .allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(server))
-        .allSatisfy(s -> assertThat(s.scopeName()).isEqualTo("io.opentelemetry.http-url-connection"));
-  }
+        Trace trace = checkOneTrace(answer, 502, "status", 3, upstream.hostPort());
+        String server = trace.serverSpans().get(0).spanId();
+        List<ReceivedSpan> otherClients = trace.spans().stream()
+                .filter(s -> "CLIENT".equals(s.kind()) && !Trace.isAttempt(s))
+                .collect(Collectors.toList());
+        assertThat(otherClients)
+                .as(trace.describe())
+                .hasSize(3)
+                .allSatisfy(s -> assertThat(s.parentSpanId()).isEqualTo(server))
+                .allSatisfy(s -> assertThat(s.scopeName()).isEqualTo("io.opentelemetry.http-url-connection"));
+    }
 }

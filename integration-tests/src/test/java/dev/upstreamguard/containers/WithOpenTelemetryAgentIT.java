@@ -15,28 +15,31 @@ import org.junit.jupiter.api.Test;
  * children: one clean trace.
  */
 class WithOpenTelemetryAgentIT extends OneTraceContract {
-  static final String OTEL_JETTY_SCOPE = "io.opentelemetry.jetty-12.0";
+    static final String OTEL_JETTY_SCOPE = "io.opentelemetry.jetty-12.0";
 
-  @Override
-  Shop startShop(OtlpReceiver receiver) {
-    return FlatShop.start(receiver, false, Settings.otelJavaagentJar(),
-        "-Dotel.instrumentation.http-url-connection.enabled=false",
-        "-Dotel.instrumentation.java-http-client.enabled=false");
-  }
+    @Override
+    Shop startShop(OtlpReceiver receiver) {
+        return FlatShop.start(
+                receiver,
+                false,
+                Settings.otelJavaagentJar(),
+                "-Dotel.instrumentation.http-url-connection.enabled=false",
+                "-Dotel.instrumentation.java-http-client.enabled=false");
+    }
 
-  @Override
-  String serverSpanScope() {
-    return OTEL_JETTY_SCOPE;
-  }
+    @Override
+    String serverSpanScope() {
+        return OTEL_JETTY_SCOPE;
+    }
 
-  @Test
-  void theTraceHasNoOtherClientSpans() {
-    FaultyUpstream upstream = upstream().otherwise(Fault.status(503));
+    @Test
+    void theTraceHasNoOtherClientSpans() {
+        FaultyUpstream upstream = upstream().otherwise(Fault.status(503));
 
-    Answer answer = Answer.get(shop, "/call/httpclient", upstream.url("/stock"), null);
+        Answer answer = Answer.get(shop, "/call/httpclient", upstream.url("/stock"), null);
 
-    Trace trace = checkOneTrace(answer, 502, "status", 3, upstream.hostPort());
-    assertThat(trace.spans()).as(trace.describe()).hasSize(4);
-    assertThat(shop.output()).doesNotContain("Exception in thread").doesNotContain("[upstream-guard] ERROR");
-  }
+        Trace trace = checkOneTrace(answer, 502, "status", 3, upstream.hostPort());
+        assertThat(trace.spans()).as(trace.describe()).hasSize(4);
+        assertThat(shop.output()).doesNotContain("Exception in thread").doesNotContain("[upstream-guard] ERROR");
+    }
 }

@@ -27,7 +27,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class CascadeApp {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private CascadeApp() {}
 
@@ -59,7 +60,8 @@ public final class CascadeApp {
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 HttpResponse<String> r;
                 try {
-                    r = HTTP.send(HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString());
+                    r = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(target)).build(), HttpResponse.BodyHandlers.ofString());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", e);

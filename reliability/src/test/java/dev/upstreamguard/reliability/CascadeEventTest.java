@@ -9,13 +9,15 @@ class CascadeEventTest {
 
     @Test
     void eachTransitionOfTheBreakerHasItsLabel() {
-        assertThat(CascadeTest.event("[upstream-guard] circuit breaker of slow: closed -> open (10 of 10 attempts failed)"))
+        assertThat(CascadeTest.event(
+                        "[upstream-guard] circuit breaker of slow: closed -> open (10 of 10 attempts failed)"))
                 .isEqualTo("breaker open");
         assertThat(CascadeTest.event("[upstream-guard] circuit breaker of slow: open -> half-open (open 5000 ms)"))
                 .isEqualTo("breaker half-open (probe)");
         assertThat(CascadeTest.event("[upstream-guard] circuit breaker of slow: half-open -> open (probe failed)"))
                 .isEqualTo("breaker open");
-        assertThat(CascadeTest.event("[upstream-guard] circuit breaker of slow: half-open -> closed (2 probes succeeded)"))
+        assertThat(CascadeTest.event(
+                        "[upstream-guard] circuit breaker of slow: half-open -> closed (2 probes succeeded)"))
                 .isEqualTo("breaker closed");
     }
 }

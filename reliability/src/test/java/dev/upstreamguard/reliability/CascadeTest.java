@@ -50,12 +50,15 @@ class CascadeTest {
 
     private static final Duration LOAD = Duration.ofSeconds(Long.getLong("cascade.seconds", 12));
     private static final int CALLERS = 32;
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final Path OUT = Paths.get("target", "cascade");
     private static final Map<String, String> SUMMARY = new LinkedHashMap<>();
     /** The slow endpoint's calls drawn per run, at most: every n-th call beyond (the SVG costs ~0.3 KB a dot). */
     static final int SLOW_DRAWN_MAX = 500;
+
     private static final List<LatencyTimeline.Sample> DRAWN = Collections.synchronizedList(new ArrayList<>());
     private static final List<LatencyTimeline.Event> MARKED = Collections.synchronizedList(new ArrayList<>());
 
@@ -79,6 +82,7 @@ class CascadeTest {
         final String name;
         /** The run's panel title in the chart. */
         final String title;
+
         final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         final List<Transition> transitions = Collections.synchronizedList(new ArrayList<>());
         long recoveryMs = -1;
@@ -90,15 +94,20 @@ class CascadeTest {
 
         List<Sample> of(String endpoint, long fromMs, long toMs, Predicate<Sample> which) {
             synchronized (samples) {
-                return samples.stream().filter(s -> s.endpoint.equals(endpoint) && s.startMs >= fromMs
-                        && s.startMs < toMs && which.test(s)).collect(Collectors.toList());
+                return samples.stream()
+                        .filter(s ->
+                                s.endpoint.equals(endpoint) && s.startMs >= fromMs && s.startMs < toMs && which.test(s))
+                        .collect(Collectors.toList());
             }
         }
 
         long firstTransition(String to, long afterMs) {
             synchronized (transitions) {
-                return transitions.stream().filter(t -> t.line.contains("-> " + to) && t.atMs >= afterMs)
-                        .mapToLong(Transition::atMs).min().orElse(-1);
+                return transitions.stream()
+                        .filter(t -> t.line.contains("-> " + to) && t.atMs >= afterMs)
+                        .mapToLong(Transition::atMs)
+                        .min()
+                        .orElse(-1);
             }
         }
     }
@@ -106,18 +115,24 @@ class CascadeTest {
     @AfterAll
     static void writeSummary() throws IOException {
         StringBuilder md = new StringBuilder("| run | figure | value |\n| --- | --- | --- |\n");
-        SUMMARY.forEach((k, v) -> md.append("| ").append(k.replace(" :: ", " | ")).append(" | ").append(v).append(" |\n"));
+        SUMMARY.forEach((k, v) -> md.append("| ")
+                .append(k.replace(" :: ", " | "))
+                .append(" | ")
+                .append(v)
+                .append(" |\n"));
         System.out.println(md);
         Files.createDirectories(OUT);
         Files.writeString(Paths.get("target", "cascade.md"), md.toString());
         if (!DRAWN.isEmpty()) {
             LatencyTimeline timeline = new LatencyTimeline(DRAWN, MARKED);
             Files.writeString(OUT.resolve("cascade.csv"), timeline.toCsv());
-            timeline.sheet("One slow dependency, 24 request threads: the healthy endpoint's latency without and with Upstream Guard",
-                    "Measured by CascadeTest (reliability/): 32 callers on /slow, a probe on /healthy every 100 ms; "
-                            + "every healthy probe drawn, every n-th slow call (at most " + SLOW_DRAWN_MAX + " a run); "
-                            + "the latency each caller saw. Dashed lines: the dependency's recovery and the breaker's state changes "
-                            + "(when the test read them in the application's log, polled every 20 ms).")
+            timeline.sheet(
+                            "One slow dependency, 24 request threads: the healthy endpoint's latency without and with Upstream Guard",
+                            "Measured by CascadeTest (reliability/): 32 callers on /slow, a probe on /healthy every 100 ms; "
+                                    + "every healthy probe drawn, every n-th slow call (at most " + SLOW_DRAWN_MAX
+                                    + " a run); "
+                                    + "the latency each caller saw. Dashed lines: the dependency's recovery and the breaker's state changes "
+                                    + "(when the test read them in the application's log, polled every 20 ms).")
                     .write(Paths.get("target", "cascade"), 1100, 1300);
         }
     }
@@ -125,7 +140,13 @@ class CascadeTest {
     @Test
     @Order(1)
     void withoutTheAgentTheSlowDependencyStarvesTheHealthyEndpoint() throws Exception {
-        Run run = run("breaker-without-agent", "breaker scenario (dependency holds every answer 5 s): without Upstream Guard", false, Map.of(), Fault.slowHead(Duration.ofSeconds(5)), null);
+        Run run = run(
+                "breaker-without-agent",
+                "breaker scenario (dependency holds every answer 5 s): without Upstream Guard",
+                false,
+                Map.of(),
+                Fault.slowHead(Duration.ofSeconds(5)),
+                null);
 
         List<Sample> healthy = run.of("healthy", 3_000, Long.MAX_VALUE, s -> true);
         summarise(run, healthy, List.of());
@@ -135,12 +156,24 @@ class CascadeTest {
     @Test
     @Order(2)
     void withTheBreakerTheHealthyEndpointKeepsAnsweringAndTheSlowOneFailsFast() throws Exception {
-        Run run = run("breaker-with-agent", "breaker scenario: with Upstream Guard (read timeout 1 s; breaker open 5 s then 10 s)", true, Map.of("upstreamguard.timeout.read", "1s",
-                "upstreamguard.breaker.open-duration", "5s", "upstreamguard.breaker.open-duration.max", "10s"),
-                Fault.slowHead(Duration.ofSeconds(5)), Duration.ofSeconds(14));
+        Run run = run(
+                "breaker-with-agent",
+                "breaker scenario: with Upstream Guard (read timeout 1 s; breaker open 5 s then 10 s)",
+                true,
+                Map.of(
+                        "upstreamguard.timeout.read",
+                        "1s",
+                        "upstreamguard.breaker.open-duration",
+                        "5s",
+                        "upstreamguard.breaker.open-duration.max",
+                        "10s"),
+                Fault.slowHead(Duration.ofSeconds(5)),
+                Duration.ofSeconds(14));
 
         long opened = run.firstTransition("open", 0);
-        assertThat(opened).as("the breaker opened; transitions " + run.transitions).isBetween(0L, run.recoveryMs);
+        assertThat(opened)
+                .as("the breaker opened; transitions " + run.transitions)
+                .isBetween(0L, run.recoveryMs);
         long settled = opened + 1_500; // calls that were in flight when it opened have ended (read timeout 1 s)
         List<Sample> healthy = run.of("healthy", settled, run.recoveryMs, s -> true);
         List<Sample> rejected = run.of("slow", settled, run.recoveryMs, s -> s.status == 503);
@@ -152,20 +185,32 @@ class CascadeTest {
 
         assertThat(healthy).isNotEmpty().allMatch(s -> s.status == 200);
         assertThat(p(healthy, 95)).as("healthy p95 ms once the breaker is open").isLessThan(300);
-        assertThat(rejected.size()).as("slow endpoint answers once open: 503s").isGreaterThanOrEqualTo(slowAll.size() * 9 / 10);
+        assertThat(rejected.size())
+                .as("slow endpoint answers once open: 503s")
+                .isGreaterThanOrEqualTo(slowAll.size() * 9 / 10);
         assertThat(rejected).allMatch(s -> s.contentType.startsWith("application/problem+json"));
         assertThat(p(rejected, 50)).as("slow endpoint p50 ms once open").isLessThan(50);
-        assertThat(closed).as("closed after the dependency recovered; transitions " + run.transitions)
+        assertThat(closed)
+                .as("closed after the dependency recovered; transitions " + run.transitions)
                 .isGreaterThan(run.recoveryMs);
-        assertThat(closed - run.recoveryMs).as("ms from recovery to closed (open duration at most 10 s)")
+        assertThat(closed - run.recoveryMs)
+                .as("ms from recovery to closed (open duration at most 10 s)")
                 .isLessThanOrEqualTo(10_000 + 2_500);
-        assertThat(run.of("slow", closed + 500, Long.MAX_VALUE, s -> true)).isNotEmpty().allMatch(s -> s.status == 200);
+        assertThat(run.of("slow", closed + 500, Long.MAX_VALUE, s -> true))
+                .isNotEmpty()
+                .allMatch(s -> s.status == 200);
     }
 
     @Test
     @Order(3)
     void withoutTheAgentASlowButTimelyDependencyStarvesTheHealthyEndpointToo() throws Exception {
-        Run run = run("limit-without-agent", "limit scenario (dependency holds every answer 3 s): without Upstream Guard", false, Map.of(), Fault.slowHead(Duration.ofSeconds(3)), null);
+        Run run = run(
+                "limit-without-agent",
+                "limit scenario (dependency holds every answer 3 s): without Upstream Guard",
+                false,
+                Map.of(),
+                Fault.slowHead(Duration.ofSeconds(3)),
+                null);
 
         List<Sample> healthy = run.of("healthy", 3_000, Long.MAX_VALUE, s -> true);
         summarise(run, healthy, List.of());
@@ -176,13 +221,20 @@ class CascadeTest {
     @Order(4)
     void withAConcurrencyLimitTheSlowDependencyHoldsAtMostItsShareOfThreads() throws Exception {
         // answers in 3 s, under the 5 s read timeout: the breaker never sees a failure, the limit decides
-        Run run = run("limit-with-agent", "limit scenario: with Upstream Guard (concurrency.max 4 for the slow dependency)", true, Map.of("upstreamguard.timeout.read", "5s",
-                "upstreamguard.dependency.slow.concurrency.max", "4"), Fault.slowHead(Duration.ofSeconds(3)), null);
+        Run run = run(
+                "limit-with-agent",
+                "limit scenario: with Upstream Guard (concurrency.max 4 for the slow dependency)",
+                true,
+                Map.of("upstreamguard.timeout.read", "5s", "upstreamguard.dependency.slow.concurrency.max", "4"),
+                Fault.slowHead(Duration.ofSeconds(3)),
+                null);
 
         List<Sample> healthy = run.of("healthy", 1_000, Long.MAX_VALUE, s -> true);
         List<Sample> rejected = run.of("slow", 1_000, Long.MAX_VALUE, s -> s.status == 503);
         summarise(run, healthy, rejected);
-        assertThat(run.transitions).as("the breaker never opens: nothing failed").isEmpty();
+        assertThat(run.transitions)
+                .as("the breaker never opens: nothing failed")
+                .isEmpty();
         assertThat(healthy).isNotEmpty().allMatch(s -> s.status == 200);
         assertThat(p(healthy, 95)).as("healthy p95 ms with the limit").isLessThan(300);
         assertThat(rejected).isNotEmpty().allMatch(s -> s.contentType.startsWith("application/problem+json"));
@@ -194,25 +246,37 @@ class CascadeTest {
      * Starts the upstreams and the application (with the agent when asked), loads it for {@link #LOAD},
      * then, when {@code afterRecovery} is set, lets the slow dependency recover and goes on for that long.
      */
-    private static Run run(String name, String title, boolean agent, Map<String, String> props, Fault slowFault,
-                           Duration afterRecovery) throws Exception {
+    private static Run run(
+            String name,
+            String title,
+            boolean agent,
+            Map<String, String> props,
+            Fault slowFault,
+            Duration afterRecovery)
+            throws Exception {
         Run run = new Run(name, title);
-        try (FaultyUpstream slow = FaultyUpstream.start(); FaultyUpstream healthy = FaultyUpstream.start()) {
+        try (FaultyUpstream slow = FaultyUpstream.start();
+                FaultyUpstream healthy = FaultyUpstream.start()) {
             slow.otherwise(slowFault);
             healthy.otherwise(Fault.ok("healthy"));
-            ChildJvm jvm = ChildJvm.java().jvmArg("-Xmx256m")
+            ChildJvm jvm = ChildJvm.java()
+                    .jvmArg("-Xmx256m")
                     .sysProp("cascade.slow", slow.url("/slow"))
                     .sysProp("cascade.healthy", healthy.url("/healthy"))
-                    .mainClass(CascadeApp.class.getName()).timeout(Duration.ofMinutes(5));
+                    .mainClass(CascadeApp.class.getName())
+                    .timeout(Duration.ofMinutes(5));
             if (agent) {
                 jvm.javaagent(GuardedAppProcess.AGENT)
                         .sysProp("otel.traces.exporter", "none")
-                        .sysProp("upstreamguard.dependencies", "slow=" + slow.hostPort() + ",healthy=" + healthy.hostPort());
+                        .sysProp(
+                                "upstreamguard.dependencies",
+                                "slow=" + slow.hostPort() + ",healthy=" + healthy.hostPort());
                 props.forEach(jvm::sysProp);
             }
             try (ChildJvm.Running app = jvm.start()) {
                 String line = app.awaitOutputLine(l -> l.startsWith("port="), Duration.ofSeconds(60));
-                String base = "http://127.0.0.1:" + line.substring("port=".length()).trim();
+                String base =
+                        "http://127.0.0.1:" + line.substring("port=".length()).trim();
                 warmUp(base);
                 long t0 = System.nanoTime();
                 ExecutorService pool = Executors.newFixedThreadPool(CALLERS + 1);
@@ -250,9 +314,12 @@ class CascadeTest {
                     probes.add(probe(base + "/healthy", t0, run));
                 }
                 boolean finished = done.await(30, TimeUnit.SECONDS);
-                CompletableFuture.allOf(probes.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+                CompletableFuture.allOf(probes.toArray(new CompletableFuture[0]))
+                        .get(30, TimeUnit.SECONDS);
                 pool.shutdownNow();
-                assertThat(finished).as("callers ended within 30 s of the run's end").isTrue();
+                assertThat(finished)
+                        .as("callers ended within 30 s of the run's end")
+                        .isTrue();
                 if (run.recoveryMs < 0) {
                     run.recoveryMs = Long.MAX_VALUE;
                 }
@@ -273,8 +340,11 @@ class CascadeTest {
         int status;
         String type = "";
         try {
-            HttpResponse<Void> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                    .build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(15))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             status = r.statusCode();
             type = r.headers().firstValue("Content-Type").orElse("");
         } catch (IOException e) {
@@ -288,11 +358,20 @@ class CascadeTest {
 
     private static CompletableFuture<Void> probe(String url, long t0, Run run) {
         long start = System.nanoTime();
-        return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+        return CLIENT.sendAsync(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(15))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .handle((r, t) -> {
-                    run.samples.add(new Sample("healthy", (start - t0) / 1_000_000, System.nanoTime() - start,
-                            r == null ? 0 : r.statusCode(), r == null ? "" : r.headers().firstValue("Content-Type").orElse("")));
+                    run.samples.add(new Sample(
+                            "healthy",
+                            (start - t0) / 1_000_000,
+                            System.nanoTime() - start,
+                            r == null ? 0 : r.statusCode(),
+                            r == null
+                                    ? ""
+                                    : r.headers().firstValue("Content-Type").orElse("")));
                     return null;
                 });
     }
@@ -300,7 +379,8 @@ class CascadeTest {
     /** Notes each breaker line of the application's stderr as it appears (polled every 20 ms). */
     private static void watchTransitions(ChildJvm.Running app, Run run, long t0, long end) {
         int seen = 0;
-        while (System.nanoTime() < end + 2_000_000_000L && !Thread.currentThread().isInterrupted()) {
+        while (System.nanoTime() < end + 2_000_000_000L
+                && !Thread.currentThread().isInterrupted()) {
             String[] lines = app.stderr().split("\n");
             for (int i = seen; i < lines.length; i++) {
                 if (lines[i].contains("circuit breaker of")) {
@@ -335,12 +415,17 @@ class CascadeTest {
 
     private static void summarise(Run run, List<Sample> healthy, List<Sample> rejected) {
         long ok = healthy.stream().filter(s -> s.status == 200).count();
-        SUMMARY.put(run.name + " :: healthy p50 / p95 / max (ms)", p(healthy, 50) + " / " + p(healthy, 95) + " / "
-                + healthy.stream().mapToLong(Sample::latencyMs).max().orElse(-1));
+        SUMMARY.put(
+                run.name + " :: healthy p50 / p95 / max (ms)",
+                p(healthy, 50) + " / " + p(healthy, 95) + " / "
+                        + healthy.stream().mapToLong(Sample::latencyMs).max().orElse(-1));
         SUMMARY.put(run.name + " :: healthy success", ok + " of " + healthy.size());
         List<Sample> slow = run.of("slow", 0, Long.MAX_VALUE, s -> true);
-        SUMMARY.put(run.name + " :: slow endpoint answers", slow.stream().collect(Collectors.groupingBy(
-                s -> s.status, java.util.TreeMap::new, Collectors.counting())).toString());
+        SUMMARY.put(
+                run.name + " :: slow endpoint answers",
+                slow.stream()
+                        .collect(Collectors.groupingBy(s -> s.status, java.util.TreeMap::new, Collectors.counting()))
+                        .toString());
         if (!rejected.isEmpty()) {
             SUMMARY.put(run.name + " :: slow endpoint 503 p50 / p95 (ms)", p(rejected, 50) + " / " + p(rejected, 95));
         }

@@ -68,7 +68,8 @@ public final class GuardedApp {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected void service(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
+            protected void service(HttpServletRequest request, HttpServletResponse response)
+                    throws java.io.IOException {
                 try {
                     handler.handle(request, response);
                 } catch (IOException | RuntimeException e) {
@@ -99,8 +100,8 @@ public final class GuardedApp {
                 body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } else {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(target(request))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(target(request))).build(), HttpResponse.BodyHandlers.ofString());
             status = r.statusCode();
             body = r.body();
         }

@@ -48,8 +48,11 @@ final class GuardedAppProcess implements AutoCloseable {
 
     /** threads, heap (bytes, after a GC) and fds of the application JVM. */
     Map<String, Long> stats(HttpClient client) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url("/stats")))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create(url("/stats")))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, Long> stats = new HashMap<>();
         for (String pair : r.body().trim().split(" ")) {
             String[] kv = pair.split("=");

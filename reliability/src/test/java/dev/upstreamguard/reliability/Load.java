@@ -44,7 +44,8 @@ final class Load {
                         int status;
                         String type = "";
                         try {
-                            HttpResponse<Void> r = client.send(request.apply(caller), HttpResponse.BodyHandlers.discarding());
+                            HttpResponse<Void> r =
+                                    client.send(request.apply(caller), HttpResponse.BodyHandlers.discarding());
                             status = r.statusCode();
                             type = r.headers().firstValue("Content-Type").orElse("");
                         } catch (java.io.IOException e) {
@@ -69,11 +70,15 @@ final class Load {
     }
 
     static HttpRequest get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .build();
     }
 
     static HttpRequest post(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
     }
 }

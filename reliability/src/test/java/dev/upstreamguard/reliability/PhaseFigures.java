@@ -21,15 +21,21 @@ final class PhaseFigures {
     PhaseFigures(String phase, List<Load.Call> calls, Integer upstreamAttempts, Map<String, Long> appStats) {
         this.phase = phase;
         this.requests = calls.size();
-        this.successRate = calls.isEmpty() ? 0 : 100.0 * calls.stream().filter(c -> c.status() == 200).count() / calls.size();
-        this.statuses = calls.stream().collect(Collectors.groupingBy(
-                c -> c.status() == 0 ? "none" : Integer.toString(c.status()), TreeMap::new, Collectors.counting()));
+        this.successRate = calls.isEmpty()
+                ? 0
+                : 100.0 * calls.stream().filter(c -> c.status() == 200).count() / calls.size();
+        this.statuses = calls.stream()
+                .collect(Collectors.groupingBy(
+                        c -> c.status() == 0 ? "none" : Integer.toString(c.status()),
+                        TreeMap::new,
+                        Collectors.counting()));
         long[] micros = calls.stream().mapToLong(Load.Call::micros).sorted().toArray();
         this.p50Millis = percentile(micros, 0.50);
         this.p99Millis = percentile(micros, 0.99);
         this.maxMillis = micros.length == 0 ? 0 : micros[micros.length - 1] / 1000.0;
         this.attempts = upstreamAttempts == null ? "n/a" : Integer.toString(upstreamAttempts);
-        this.amplification = upstreamAttempts == null || calls.isEmpty() ? "n/a"
+        this.amplification = upstreamAttempts == null || calls.isEmpty()
+                ? "n/a"
                 : String.format("%.2f", (double) upstreamAttempts / calls.size());
         this.appStats = appStats;
     }
@@ -52,11 +58,22 @@ final class PhaseFigures {
     }
 
     String row() {
-        String statusText = statuses.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue())
+        String statusText = statuses.entrySet().stream()
+                .map(e -> e.getKey() + "×" + e.getValue())
                 .collect(Collectors.joining(" "));
-        return String.format("| %s | %d | %.1f%% | %s | %.0f | %.0f | %.0f | %s | %s | %d | %d | %d |", phase, requests,
-                successRate, statusText, p50Millis, p99Millis, maxMillis, attempts, amplification,
-                appStats.getOrDefault("threads", -1L), appStats.getOrDefault("fds", -1L),
+        return String.format(
+                "| %s | %d | %.1f%% | %s | %.0f | %.0f | %.0f | %s | %s | %d | %d | %d |",
+                phase,
+                requests,
+                successRate,
+                statusText,
+                p50Millis,
+                p99Millis,
+                maxMillis,
+                attempts,
+                amplification,
+                appStats.getOrDefault("threads", -1L),
+                appStats.getOrDefault("fds", -1L),
                 appStats.getOrDefault("heap", -1L) / (1024 * 1024));
     }
 }

@@ -41,7 +41,8 @@ class ReliabilitySuiteTest {
     private static final int SCRIPT = 400_000;
 
     private static final List<PhaseFigures> FIGURES = new ArrayList<>();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static OtlpReceiver collector;
     private static FaultyUpstream upstream;
@@ -227,13 +228,16 @@ class ReliabilitySuiteTest {
         freshUpstream();
         script(0.15, Fault.resetBeforeHead(), 4);
         java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
-        List<Load.Call> calls = Load.run(CLIENT, CALLERS, PHASE, i -> Load.post(app.url("/write?id="
-                + ids.incrementAndGet() + "&target=" + upstream.url("/orders"))));
-        Map<String, Long> seen = upstream.requests().stream()
-                .collect(Collectors.groupingBy(r -> r.bodyText(), Collectors.counting()));
+        List<Load.Call> calls = Load.run(
+                CLIENT,
+                CALLERS,
+                PHASE,
+                i -> Load.post(app.url("/write?id=" + ids.incrementAndGet() + "&target=" + upstream.url("/orders"))));
+        Map<String, Long> seen =
+                upstream.requests().stream().collect(Collectors.groupingBy(r -> r.bodyText(), Collectors.counting()));
         long duplicated = seen.values().stream().filter(n -> n > 1).count();
-        FIGURES.add(new PhaseFigures("POST, 15% resets (duplicates: " + duplicated + ")", calls, upstream.hits(),
-                app.stats(CLIENT)));
+        FIGURES.add(new PhaseFigures(
+                "POST, 15% resets (duplicates: " + duplicated + ")", calls, upstream.hits(), app.stats(CLIENT)));
         assertThat(duplicated).isZero();
         assertThat(upstream.hits()).isEqualTo(calls.size());
     }
@@ -255,22 +259,34 @@ class ReliabilitySuiteTest {
         int dead = Ports.refusedPort();
         try (ConnectHang blackHole = ConnectHang.start()) {
             for (String[] collectorCase : new String[][] {
-                    {"collector down", "http://127.0.0.1:" + dead},
-                    {"collector black-holed", "http://127.0.0.1:" + blackHole.port()}}) {
+                {"collector down", "http://127.0.0.1:" + dead},
+                {"collector black-holed", "http://127.0.0.1:" + blackHole.port()}
+            }) {
                 try (GuardedAppProcess other = new GuardedAppProcess(collectorCase[1])) {
                     freshUpstream();
                     upstream.otherwise(Fault.ok("ok"));
-                    Load.run(CLIENT, 8, Duration.ofSeconds(1), i -> Load.get(other.url("/read?target=" + upstream.url("/w"))));
+                    Load.run(
+                            CLIENT,
+                            8,
+                            Duration.ofSeconds(1),
+                            i -> Load.get(other.url("/read?target=" + upstream.url("/w"))));
                     freshUpstream();
-                    List<Load.Call> calls = Load.run(CLIENT, CALLERS, PHASE,
-                            i -> Load.get(other.url("/read?client=" + (i % 2 == 0 ? "jdk" : "url")
-                                    + "&target=" + upstream.url("/ok"))));
+                    List<Load.Call> calls = Load.run(
+                            CLIENT,
+                            CALLERS,
+                            PHASE,
+                            i -> Load.get(other.url("/read?client=" + (i % 2 == 0 ? "jdk" : "url") + "&target="
+                                    + upstream.url("/ok"))));
                     PhaseFigures f = new PhaseFigures(collectorCase[0], calls, upstream.hits(), other.stats(CLIENT));
                     FIGURES.add(f);
                     assertThat(f.successRate).isEqualTo(100.0);
                     assertThat(f.p50Millis).isLessThan(3 * healthyP50 + 50);
                     assertThat(f.appStats.get("heap")).isLessThan(200L * 1024 * 1024);
-                    assertThat(other.stderr().lines().filter(l -> l.contains("upstream-guard")).count()).isLessThanOrEqualTo(3);
+                    assertThat(other.stderr()
+                                    .lines()
+                                    .filter(l -> l.contains("upstream-guard"))
+                                    .count())
+                            .isLessThanOrEqualTo(3);
                 }
             }
         }

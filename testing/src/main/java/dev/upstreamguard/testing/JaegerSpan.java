@@ -23,58 +23,78 @@ import java.util.Set;
  *     {@code Long}, {@code Double} or {@code Boolean})
  * @param logNames the names ({@code event} fields) of the span's logs, the OpenTelemetry events
  */
-public record JaegerSpan(String traceId, String spanId, String parentSpanId, String operationName,
-    String serviceName, long startMicros, long durationMicros, Map<String, Object> tags,
-    List<String> logNames) {
+public record JaegerSpan(
+        String traceId,
+        String spanId,
+        String parentSpanId,
+        String operationName,
+        String serviceName,
+        long startMicros,
+        long durationMicros,
+        Map<String, Object> tags,
+        List<String> logNames) {
 
-  /** The tags that Jaeger makes of a span's kind, status and scope rather than of its attributes. */
-  private static final Set<String> JAEGER_TAGS = Set.of("span.kind", "otel.status_code",
-      "otel.status_description", "error", "otel.scope.name", "otel.scope.version", "internal.span.format");
+    /** The tags that Jaeger makes of a span's kind, status and scope rather than of its attributes. */
+    private static final Set<String> JAEGER_TAGS = Set.of(
+            "span.kind",
+            "otel.status_code",
+            "otel.status_description",
+            "error",
+            "otel.scope.name",
+            "otel.scope.version",
+            "internal.span.format");
 
-  /** The {@code span.kind} tag in upper case ({@code SERVER}, {@code CLIENT}...), or null. */
-  public String kind() {
-    Object kind = tags.get("span.kind");
-    return kind == null ? null : kind.toString().toUpperCase(Locale.ROOT);
-  }
+    /** The {@code span.kind} tag in upper case ({@code SERVER}, {@code CLIENT}...), or null. */
+    public String kind() {
+        Object kind = tags.get("span.kind");
+        return kind == null ? null : kind.toString().toUpperCase(Locale.ROOT);
+    }
 
-  /** A tag's value as a string, or null when the span has no such tag. */
-  public String tag(String key) {
-    Object value = tags.get(key);
-    return value == null ? null : value.toString();
-  }
+    /** A tag's value as a string, or null when the span has no such tag. */
+    public String tag(String key) {
+        Object value = tags.get(key);
+        return value == null ? null : value.toString();
+    }
 
-  /** A tag's value as a number, or null when the span has no such tag or it is not an integer. */
-  public Long longTag(String key) {
-    return tags.get(key) instanceof Long number ? number : null;
-  }
+    /** A tag's value as a number, or null when the span has no such tag or it is not an integer. */
+    public Long longTag(String key) {
+        return tags.get(key) instanceof Long number ? number : null;
+    }
 
-  /** Whether the span has this tag. */
-  public boolean hasTag(String key) {
-    return tags.containsKey(key);
-  }
+    /** Whether the span has this tag. */
+    public boolean hasTag(String key) {
+        return tags.containsKey(key);
+    }
 
-  /**
-   * The same span in the OTLP receiver's model, for drawing and comparing: kind, status and scope read back
-   * from the tags Jaeger made of them, the remaining tags as attributes, the logs as events (names only),
-   * the service name as the resource. Times are Jaeger's microseconds.
-   */
-  public ReceivedSpan toReceivedSpan() {
-    Map<String, Object> attributes = new LinkedHashMap<>(tags);
-    attributes.keySet().removeAll(JAEGER_TAGS);
-    String kind = kind();
-    return new ReceivedSpan(traceId, spanId, parentSpanId == null ? "" : parentSpanId, operationName,
-        kind == null ? "INTERNAL" : kind, startMicros * 1000, (startMicros + durationMicros) * 1000, attributes,
-        tags.containsKey("otel.status_code") ? tag("otel.status_code") : "UNSET",
-        tags.containsKey("otel.status_description") ? tag("otel.status_description") : "",
-        logNames.stream().map(name -> new ReceivedEvent(name, Map.of())).toList(),
-        Map.of("service.name", serviceName == null ? "" : serviceName),
-        tags.containsKey("otel.scope.name") ? tag("otel.scope.name") : "");
-  }
+    /**
+     * The same span in the OTLP receiver's model, for drawing and comparing: kind, status and scope read back
+     * from the tags Jaeger made of them, the remaining tags as attributes, the logs as events (names only),
+     * the service name as the resource. Times are Jaeger's microseconds.
+     */
+    public ReceivedSpan toReceivedSpan() {
+        Map<String, Object> attributes = new LinkedHashMap<>(tags);
+        attributes.keySet().removeAll(JAEGER_TAGS);
+        String kind = kind();
+        return new ReceivedSpan(
+                traceId,
+                spanId,
+                parentSpanId == null ? "" : parentSpanId,
+                operationName,
+                kind == null ? "INTERNAL" : kind,
+                startMicros * 1000,
+                (startMicros + durationMicros) * 1000,
+                attributes,
+                tags.containsKey("otel.status_code") ? tag("otel.status_code") : "UNSET",
+                tags.containsKey("otel.status_description") ? tag("otel.status_description") : "",
+                logNames.stream().map(name -> new ReceivedEvent(name, Map.of())).toList(),
+                Map.of("service.name", serviceName == null ? "" : serviceName),
+                tags.containsKey("otel.scope.name") ? tag("otel.scope.name") : "");
+    }
 
-  @Override
-  public String toString() {
-    return kind() + " " + operationName + " [" + serviceName + "] " + spanId
-        + (parentSpanId == null ? "" : " child of " + parentSpanId) + " " + tags
-        + (logNames.isEmpty() ? "" : " logs " + logNames);
-  }
+    @Override
+    public String toString() {
+        return kind() + " " + operationName + " [" + serviceName + "] " + spanId
+                + (parentSpanId == null ? "" : " child of " + parentSpanId) + " " + tags
+                + (logNames.isEmpty() ? "" : " logs " + logNames);
+    }
 }

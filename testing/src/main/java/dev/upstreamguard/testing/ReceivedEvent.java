@@ -12,14 +12,14 @@ import java.util.Map;
  */
 public record ReceivedEvent(String name, Map<String, Object> attributes) {
 
-  /** Copies the attributes into an unmodifiable map. */
-  public ReceivedEvent {
-    attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
-  }
+    /** Copies the attributes into an unmodifiable map. */
+    public ReceivedEvent {
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
 
-  /** The attribute's value as a string ({@code String.valueOf}), or null when absent. */
-  public String attr(String key) {
-    Object value = attributes.get(key);
-    return value == null ? null : String.valueOf(value);
-  }
+    /** The attribute's value as a string ({@code String.valueOf}), or null when absent. */
+    public String attr(String key) {
+        Object value = attributes.get(key);
+        return value == null ? null : String.valueOf(value);
+    }
 }

@@ -17,36 +17,36 @@ import java.util.Map;
  * @param resource the attributes of the resource that sent it
  */
 public record ReceivedMetric(
-    String name,
-    String unit,
-    String kind,
-    boolean monotonic,
-    String temporality,
-    List<ReceivedPoint> points,
-    String scopeName,
-    Map<String, Object> resource) {
+        String name,
+        String unit,
+        String kind,
+        boolean monotonic,
+        String temporality,
+        List<ReceivedPoint> points,
+        String scopeName,
+        Map<String, Object> resource) {
 
-  /**
-   * The sum of the points' values (a histogram's count) over the points whose attributes hold every
-   * entry of {@code having}.
-   */
-  public double total(Map<String, Object> having) {
-    double total = 0;
-    for (ReceivedPoint point : points) {
-      if (point.attributes().entrySet().containsAll(having.entrySet())) {
-        total += "HISTOGRAM".equals(kind) ? point.count() : point.value();
-      }
+    /**
+     * The sum of the points' values (a histogram's count) over the points whose attributes hold every
+     * entry of {@code having}.
+     */
+    public double total(Map<String, Object> having) {
+        double total = 0;
+        for (ReceivedPoint point : points) {
+            if (point.attributes().entrySet().containsAll(having.entrySet())) {
+                total += "HISTOGRAM".equals(kind) ? point.count() : point.value();
+            }
+        }
+        return total;
     }
-    return total;
-  }
 
-  /**
-   * One data point.
-   *
-   * @param attributes its attributes (values as in {@link ReceivedSpan})
-   * @param value a sum's or gauge's value; a histogram's sum
-   * @param count a histogram's count (0 otherwise)
-   * @param bounds a histogram's explicit bucket boundaries (empty otherwise)
-   */
-  public record ReceivedPoint(Map<String, Object> attributes, double value, long count, List<Double> bounds) {}
+    /**
+     * One data point.
+     *
+     * @param attributes its attributes (values as in {@link ReceivedSpan})
+     * @param value a sum's or gauge's value; a histogram's sum
+     * @param count a histogram's count (0 otherwise)
+     * @param bounds a histogram's explicit bucket boundaries (empty otherwise)
+     */
+    public record ReceivedPoint(Map<String, Object> attributes, double value, long count, List<Double> bounds) {}
 }

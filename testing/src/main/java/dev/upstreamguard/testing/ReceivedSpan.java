@@ -28,59 +28,59 @@ import java.util.Map;
  * @param scopeName the instrumentation scope name
  */
 public record ReceivedSpan(
-    String traceId,
-    String spanId,
-    String parentSpanId,
-    String name,
-    String kind,
-    long startEpochNanos,
-    long endEpochNanos,
-    Map<String, Object> attributes,
-    String statusCode,
-    String statusMessage,
-    List<ReceivedEvent> events,
-    Map<String, Object> resource,
-    String scopeName) {
+        String traceId,
+        String spanId,
+        String parentSpanId,
+        String name,
+        String kind,
+        long startEpochNanos,
+        long endEpochNanos,
+        Map<String, Object> attributes,
+        String statusCode,
+        String statusMessage,
+        List<ReceivedEvent> events,
+        Map<String, Object> resource,
+        String scopeName) {
 
-  /** Copies the collections into unmodifiable ones. */
-  public ReceivedSpan {
-    attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
-    events = List.copyOf(events);
-    resource = Collections.unmodifiableMap(new LinkedHashMap<>(resource));
-  }
+    /** Copies the collections into unmodifiable ones. */
+    public ReceivedSpan {
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        events = List.copyOf(events);
+        resource = Collections.unmodifiableMap(new LinkedHashMap<>(resource));
+    }
 
-  /** The attribute's value as a string ({@code String.valueOf}), or null when absent. */
-  public String attr(String key) {
-    Object value = attributes.get(key);
-    return value == null ? null : String.valueOf(value);
-  }
+    /** The attribute's value as a string ({@code String.valueOf}), or null when absent. */
+    public String attr(String key) {
+        Object value = attributes.get(key);
+        return value == null ? null : String.valueOf(value);
+    }
 
-  /** The attribute's value if it is a whole number, or null when absent or not a number. */
-  public Long longAttr(String key) {
-    Object value = attributes.get(key);
-    return value instanceof Long ? (Long) value : null;
-  }
+    /** The attribute's value if it is a whole number, or null when absent or not a number. */
+    public Long longAttr(String key) {
+        Object value = attributes.get(key);
+        return value instanceof Long ? (Long) value : null;
+    }
 
-  /** Whether the span carries this attribute. */
-  public boolean hasAttr(String key) {
-    return attributes.containsKey(key);
-  }
+    /** Whether the span carries this attribute. */
+    public boolean hasAttr(String key) {
+        return attributes.containsKey(key);
+    }
 
-  /** Whether this span has no parent. */
-  public boolean isRoot() {
-    return parentSpanId.isEmpty();
-  }
+    /** Whether this span has no parent. */
+    public boolean isRoot() {
+        return parentSpanId.isEmpty();
+    }
 
-  /** End minus start, in milliseconds. */
-  public double durationMillis() {
-    return (endEpochNanos - startEpochNanos) / 1_000_000.0;
-  }
+    /** End minus start, in milliseconds. */
+    public double durationMillis() {
+        return (endEpochNanos - startEpochNanos) / 1_000_000.0;
+    }
 
-  /** One line: name, kind, status and attributes, for failure messages. */
-  @Override
-  public String toString() {
-    return name + " [" + kind + ", " + statusCode
-        + (statusMessage.isEmpty() ? "" : " \"" + statusMessage + "\"") + ", span " + spanId
-        + (parentSpanId.isEmpty() ? ", root" : ", parent " + parentSpanId) + "] " + attributes;
-  }
+    /** One line: name, kind, status and attributes, for failure messages. */
+    @Override
+    public String toString() {
+        return name + " [" + kind + ", " + statusCode
+                + (statusMessage.isEmpty() ? "" : " \"" + statusMessage + "\"") + ", span " + spanId
+                + (parentSpanId.isEmpty() ? ", root" : ", parent " + parentSpanId) + "] " + attributes;
+    }
 }

@@ -17,36 +17,35 @@ import java.util.TreeMap;
  *     the id; ids start at 1 and are never reused by one upstream
  */
 public record RecordedRequest(
-    String method, String path, Map<String, List<String>> headers, byte[] body, int connectionId) {
+        String method, String path, Map<String, List<String>> headers, byte[] body, int connectionId) {
 
-  /** Copies the headers into an unmodifiable case-insensitive map and the body into a new array. */
-  public RecordedRequest {
-    TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-    headers = Collections.unmodifiableMap(copy);
-    body = body == null ? new byte[0] : body.clone();
-  }
+    /** Copies the headers into an unmodifiable case-insensitive map and the body into a new array. */
+    public RecordedRequest {
+        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        headers = Collections.unmodifiableMap(copy);
+        body = body == null ? new byte[0] : body.clone();
+    }
 
-  /** The first value of this header (any case), or null when the request did not carry it. */
-  public String header(String name) {
-    List<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
+    /** The first value of this header (any case), or null when the request did not carry it. */
+    public String header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
 
-  /** The body decoded as UTF-8. */
-  public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
-  }
+    /** The body decoded as UTF-8. */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
 
-  /** A copy of the body bytes. */
-  @Override
-  public byte[] body() {
-    return body.clone();
-  }
+    /** A copy of the body bytes. */
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
 
-  @Override
-  public String toString() {
-    return method + " " + path + " (connection " + connectionId + ", " + body.length
-        + " body bytes) " + headers;
-  }
+    @Override
+    public String toString() {
+        return method + " " + path + " (connection " + connectionId + ", " + body.length + " body bytes) " + headers;
+    }
 }

@@ -99,26 +99,46 @@ public final class UpstreamFailureTable {
         upstream(rows, new InterruptedByTimeoutException(), "timeout");
         upstream(rows, new InterruptedIOException("timeout"), "timeout"); // OkHttp's call timeout
         // TLS: the request was never sent, and a retry meets the same certificate, protocol or name.
-        rows.add(new Row("SSLHandshakeException", new SSLHandshakeException("PKIX path building failed"),
-                "connect-failure", true, "javax.net.ssl.SSLHandshakeException"));
-        rows.add(new Row("SSLPeerUnverifiedException", new SSLPeerUnverifiedException("Hostname not verified"),
-                "connect-failure", true, "javax.net.ssl.SSLPeerUnverifiedException"));
+        rows.add(new Row(
+                "SSLHandshakeException",
+                new SSLHandshakeException("PKIX path building failed"),
+                "connect-failure",
+                true,
+                "javax.net.ssl.SSLHandshakeException"));
+        rows.add(new Row(
+                "SSLPeerUnverifiedException",
+                new SSLPeerUnverifiedException("Hostname not verified"),
+                "connect-failure",
+                true,
+                "javax.net.ssl.SSLPeerUnverifiedException"));
         // Wrapped, as clients and applications wrap.
         Throwable connect = new ConnectException("Connection refused");
-        rows.add(new Row("ConnectException under RuntimeException under UncheckedIOException",
+        rows.add(new Row(
+                "ConnectException under RuntimeException under UncheckedIOException",
                 new RuntimeException("lookup failed", new UncheckedIOException(new IOException("client", connect))),
-                "connect-failure", false, "java.net.ConnectException"));
-        rows.add(new Row("SocketTimeoutException under a plain IOException",
-                new IOException("call failed", new SocketTimeoutException("Read timed out")), "timeout", false,
+                "connect-failure",
+                false,
+                "java.net.ConnectException"));
+        rows.add(new Row(
+                "SocketTimeoutException under a plain IOException",
+                new IOException("call failed", new SocketTimeoutException("Read timed out")),
+                "timeout",
+                false,
                 "java.net.SocketTimeoutException"));
         // The JDK client's unknown host: a ConnectException around an UnresolvedAddressException.
-        rows.add(new Row("ConnectException around UnresolvedAddressException",
+        rows.add(new Row(
+                "ConnectException around UnresolvedAddressException",
                 new ConnectException("inventory.invalid").initCause(new UnresolvedAddressException()),
-                "dns-failure", false, "java.nio.channels.UnresolvedAddressException"));
+                "dns-failure",
+                false,
+                "java.nio.channels.UnresolvedAddressException"));
         // A host name that cannot be resolved wins wherever it sits.
-        rows.add(new Row("UnknownHostException under a connect timeout",
+        rows.add(new Row(
+                "UnknownHostException under a connect timeout",
                 new SocketTimeoutException("Connect timed out").initCause(new UnknownHostException("x.invalid")),
-                "dns-failure", false, "java.net.UnknownHostException"));
+                "dns-failure",
+                false,
+                "java.net.UnknownHostException"));
 
         // Client libraries
         upstream(rows, library, "org.apache.http.conn.ConnectTimeoutException", "connect-failure");
@@ -134,8 +154,12 @@ public final class UpstreamFailureTable {
         // The outermost known type decides: a connect timeout around a read timeout is a connect failure.
         Throwable apacheConnect = library.create("org.apache.http.conn.ConnectTimeoutException", "connect timed out");
         apacheConnect.initCause(new SocketTimeoutException("Read timed out"));
-        rows.add(new Row("Apache 4 ConnectTimeoutException around a read timeout", apacheConnect, "connect-failure",
-                false, "org.apache.http.conn.ConnectTimeoutException"));
+        rows.add(new Row(
+                "Apache 4 ConnectTimeoutException around a read timeout",
+                apacheConnect,
+                "connect-failure",
+                false,
+                "org.apache.http.conn.ConnectTimeoutException"));
 
         // Not upstream failures, for either side.
         notUpstream(rows, new NullPointerException());

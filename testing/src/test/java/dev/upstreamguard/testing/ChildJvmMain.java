@@ -7,27 +7,30 @@ package dev.upstreamguard.testing;
  */
 public final class ChildJvmMain {
 
-  private ChildJvmMain() {}
+    private ChildJvmMain() {}
 
-  public static void main(String[] args) throws Exception {
-    if ("spawn".equals(args[0])) {
-      Process grandchild = new ProcessBuilder(
-          ProcessHandle.current().info().command().orElseThrow(), "-cp",
-          System.getProperty("java.class.path"), ChildJvmMain.class.getName(), "serve")
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      System.out.println("grandchild " + grandchild.pid());
+    public static void main(String[] args) throws Exception {
+        if ("spawn".equals(args[0])) {
+            Process grandchild = new ProcessBuilder(
+                            ProcessHandle.current().info().command().orElseThrow(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            ChildJvmMain.class.getName(),
+                            "serve")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            System.out.println("grandchild " + grandchild.pid());
+        }
+        System.out.println("hello stdout " + String.join(",", args));
+        System.out.println("prop=" + System.getProperty("fixture.prop"));
+        System.out.println("env=" + System.getenv("FIXTURE_ENV"));
+        System.err.println("hello stderr");
+        System.err.println("second stderr line");
+        if (!"exit".equals(args[0])) {
+            System.out.println("ready");
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        System.exit(Integer.parseInt(args[1]));
     }
-    System.out.println("hello stdout " + String.join(",", args));
-    System.out.println("prop=" + System.getProperty("fixture.prop"));
-    System.out.println("env=" + System.getenv("FIXTURE_ENV"));
-    System.err.println("hello stderr");
-    System.err.println("second stderr line");
-    if (!"exit".equals(args[0])) {
-      System.out.println("ready");
-      Thread.sleep(Long.MAX_VALUE);
-    }
-    System.exit(Integer.parseInt(args[1]));
-  }
 }

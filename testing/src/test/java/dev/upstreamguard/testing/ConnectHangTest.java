@@ -16,31 +16,35 @@ import org.junit.jupiter.api.Test;
 
 class ConnectHangTest {
 
-  @Test
-  void connectTimesOut() {
-    try (ConnectHang hang = ConnectHang.start()) {
-      long start = System.nanoTime();
+    @Test
+    void connectTimesOut() {
+        try (ConnectHang hang = ConnectHang.start()) {
+            long start = System.nanoTime();
 
-      assertThatThrownBy(() -> {
-        try (Socket socket = new Socket()) {
-          socket.connect(new InetSocketAddress("127.0.0.1", hang.port()), 300);
+            assertThatThrownBy(() -> {
+                        try (Socket socket = new Socket()) {
+                            socket.connect(new InetSocketAddress("127.0.0.1", hang.port()), 300);
+                        }
+                    })
+                    .isInstanceOf(SocketTimeoutException.class);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isBetween(Duration.ofMillis(250), Duration.ofSeconds(2));
         }
-      }).isInstanceOf(SocketTimeoutException.class);
-
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isBetween(Duration.ofMillis(250), Duration.ofSeconds(2));
     }
-  }
 
-  @Test
-  void jdkClientConnectTimesOut() {
-    try (ConnectHang hang = ConnectHang.start()) {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build();
-      HttpRequest request = HttpRequest.newBuilder(URI.create(hang.url("/x"))).build();
+    @Test
+    void jdkClientConnectTimesOut() {
+        try (ConnectHang hang = ConnectHang.start()) {
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofMillis(300))
+                    .build();
+            HttpRequest request =
+                    HttpRequest.newBuilder(URI.create(hang.url("/x"))).build();
 
-      assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
-          .isInstanceOf(HttpConnectTimeoutException.class);
-      assertThat(hang.url("/x")).isEqualTo("http://127.0.0.1:" + hang.port() + "/x");
+            assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(HttpConnectTimeoutException.class);
+            assertThat(hang.url("/x")).isEqualTo("http://127.0.0.1:" + hang.port() + "/x");
+        }
     }
-  }
 }

@@ -9,14 +9,15 @@ import org.junit.jupiter.api.Test;
 
 class PortsTest {
 
-  @Test
-  void refusedPortRefusesConnects() {
-    int port = Ports.refusedPort();
+    @Test
+    void refusedPortRefusesConnects() {
+        int port = Ports.refusedPort();
 
-    assertThatThrownBy(() -> {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-      }
-    }).isInstanceOf(ConnectException.class);
-  }
+        assertThatThrownBy(() -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    }
+                })
+                .isInstanceOf(ConnectException.class);
+    }
 }

@@ -38,9 +38,14 @@ public final class AgentConfig {
     private final List<DependencyResolver.Rule> rules;
     private final Map<String, GuardPolicy> dependencyPolicies;
 
-    private AgentConfig(boolean enabled, boolean enforce, boolean tracingEnabled, boolean debug,
-                        GuardPolicy defaultPolicy, List<DependencyResolver.Rule> rules,
-                        Map<String, GuardPolicy> dependencyPolicies) {
+    private AgentConfig(
+            boolean enabled,
+            boolean enforce,
+            boolean tracingEnabled,
+            boolean debug,
+            GuardPolicy defaultPolicy,
+            List<DependencyResolver.Rule> rules,
+            Map<String, GuardPolicy> dependencyPolicies) {
         this.enabled = enabled;
         this.enforce = enforce;
         this.tracingEnabled = tracingEnabled;
@@ -175,17 +180,22 @@ public final class AgentConfig {
             boolean setHere = source.get(prefix + PolicyKey.RETRY_BACKOFF_INITIAL.suffix()) != null
                     || source.get(prefix + PolicyKey.RETRY_BACKOFF_MAX.suffix()) != null;
             if (setHere && policy.backoffInitialMillis() > policy.backoffMaxMillis()) {
-                problem(prefix + PolicyKey.RETRY_BACKOFF_INITIAL.suffix(), PolicyKey.RETRY_BACKOFF_INITIAL.format(policy),
+                problem(
+                        prefix + PolicyKey.RETRY_BACKOFF_INITIAL.suffix(),
+                        PolicyKey.RETRY_BACKOFF_INITIAL.format(policy),
                         "is above " + prefix + PolicyKey.RETRY_BACKOFF_MAX.suffix() + " ("
                                 + PolicyKey.RETRY_BACKOFF_MAX.format(policy) + "); waits are capped at the maximum");
             }
             String openMax = source.get(prefix + PolicyKey.BREAKER_OPEN_DURATION_MAX.suffix());
             long openMaxMillis = openMax == null ? Durations.INVALID : Durations.parseMillis(openMax.trim());
             if (openMaxMillis != Durations.INVALID && openMaxMillis > 0 && openMaxMillis < policy.breakerOpenMillis()) {
-                problem(prefix + PolicyKey.BREAKER_OPEN_DURATION_MAX.suffix(), openMax, "is below "
-                        + prefix + PolicyKey.BREAKER_OPEN_DURATION.suffix() + " ("
-                        + PolicyKey.BREAKER_OPEN_DURATION.format(policy) + "); using "
-                        + PolicyKey.BREAKER_OPEN_DURATION.format(policy));
+                problem(
+                        prefix + PolicyKey.BREAKER_OPEN_DURATION_MAX.suffix(),
+                        openMax,
+                        "is below "
+                                + prefix + PolicyKey.BREAKER_OPEN_DURATION.suffix() + " ("
+                                + PolicyKey.BREAKER_OPEN_DURATION.format(policy) + "); using "
+                                + PolicyKey.BREAKER_OPEN_DURATION.format(policy));
             }
             return policy;
         }
@@ -205,8 +215,11 @@ public final class AgentConfig {
                 int eq = entry.indexOf('=');
                 String name = eq > 0 ? entry.substring(0, eq).trim() : "";
                 if (eq <= 0 || !validName(name) || entry.substring(eq + 1).isBlank()) {
-                    problem(DEPENDENCIES, entry, "is not name=host, name=host:port or name=*.suffix"
-                            + " (names: letters, digits, '-' and '_'); entry ignored");
+                    problem(
+                            DEPENDENCIES,
+                            entry,
+                            "is not name=host, name=host:port or name=*.suffix"
+                                    + " (names: letters, digits, '-' and '_'); entry ignored");
                     continue;
                 }
                 entries.add(new String[] {name, entry.substring(eq + 1).trim()});
@@ -224,8 +237,9 @@ public final class AgentConfig {
                     int dot = rest.indexOf('.');
                     String name = dot > 0 ? rest.substring(0, dot) : rest;
                     if (!dependencyNames.contains(name)) {
-                        AgentConfig.warn(problems, key + ": no dependency named \"" + name + "\" in "
-                                + DEPENDENCIES + "; ignored");
+                        AgentConfig.warn(
+                                problems,
+                                key + ": no dependency named \"" + name + "\" in " + DEPENDENCIES + "; ignored");
                         continue;
                     }
                     if (dot > 0 && isPolicyKey(rest.substring(dot + 1))) {

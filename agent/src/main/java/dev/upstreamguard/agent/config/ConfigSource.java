@@ -38,8 +38,8 @@ public final class ConfigSource {
     }
 
     /** A source over the given properties and environment; reads the file they name, if any. */
-    public static ConfigSource of(Properties systemProperties, Map<String, String> environment,
-                                  Consumer<String> problems) {
+    public static ConfigSource of(
+            Properties systemProperties, Map<String, String> environment, Consumer<String> problems) {
         Properties sys = new Properties();
         sys.putAll(systemProperties);
         ConfigSource withoutFile = new ConfigSource(sys, Map.copyOf(environment), new Properties());

@@ -35,7 +35,8 @@ public final class AgentLog {
     public static void internalError(String where, Throwable error) {
         Bridge.recordError();
         if (firstTime(where + '|' + error.getClass().getName())) {
-            System.err.println(PREFIX + "internal error in " + where + " (" + error.getClass().getName()
+            System.err.println(PREFIX + "internal error in " + where + " ("
+                    + error.getClass().getName()
                     + (error.getMessage() == null ? "" : ": " + oneLine(error.getMessage()))
                     + "); the call goes on unguarded. Please report this.");
         }

@@ -32,8 +32,16 @@ public final class Attempt {
     private final HeadDecision call;
     private final long deadlineHeaderMillis;
 
-    Attempt(int number, long connectTimeoutMillis, long readTimeoutMillis, long callTimeLeftMillis, boolean enforce,
-            String traceparent, String tracestate, HeadDecision call, long deadlineHeaderMillis) {
+    Attempt(
+            int number,
+            long connectTimeoutMillis,
+            long readTimeoutMillis,
+            long callTimeLeftMillis,
+            boolean enforce,
+            String traceparent,
+            String tracestate,
+            HeadDecision call,
+            long deadlineHeaderMillis) {
         this.deadlineHeaderMillis = deadlineHeaderMillis;
         this.number = number;
         this.connectTimeoutMillis = connectTimeoutMillis;

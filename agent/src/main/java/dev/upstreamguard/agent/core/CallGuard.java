@@ -34,8 +34,13 @@ public final class CallGuard {
      * @param enforce false in observe mode: one attempt, the application's settings untouched, and
      *                what would have happened recorded on the span
      */
-    public CallGuard(DependencyResolver dependencies, CallObserver observer, boolean enforce,
-                     Clock clock, Sleeper sleeper, DoubleSupplier random) {
+    public CallGuard(
+            DependencyResolver dependencies,
+            CallObserver observer,
+            boolean enforce,
+            Clock clock,
+            Sleeper sleeper,
+            DoubleSupplier random) {
         this.dependencies = dependencies;
         this.observer = observer;
         this.enforce = enforce;
@@ -210,6 +215,7 @@ public final class CallGuard {
         private CompletableFuture<R> inFlight;
         /** True while a retry waits for its delay; the response it would replace is kept for discarding. */
         private boolean waiting;
+
         private R waitingResponse;
         private boolean delivering;
 
@@ -329,11 +335,13 @@ public final class CallGuard {
         final long deadlineNanos;
         /** True when the call is made for a request with a deadline: its attempts may carry the time left. */
         final boolean requestDeadline;
+
         final CallObserver.CallTrace trace;
         int attempts;
         CallObserver.AttemptTrace currentSpan;
         /** The current span is stopped and waits for {@link #finish} or the next attempt to end it. */
         boolean spanStopped;
+
         int lastStatus = -1;
         FailureKind lastFailure;
         boolean finished;
@@ -342,6 +350,7 @@ public final class CallGuard {
         volatile Decision headDecision;
         /** The breaker's answer for the attempt in flight, and whether it holds a concurrency slot. */
         int permit;
+
         boolean slot;
         boolean admitted;
         FailureKind rejectedBy;
@@ -385,7 +394,8 @@ public final class CallGuard {
             }
             try {
                 long left = Math.max(1, (deadlineNanos - clock.nanoTime()) / 1_000_000L);
-                long connect = effective(exchange.appConnectTimeoutMillis(), Math.min(policy.connectTimeoutMillis(), left));
+                long connect =
+                        effective(exchange.appConnectTimeoutMillis(), Math.min(policy.connectTimeoutMillis(), left));
                 long read = effective(exchange.appReadTimeoutMillis(), Math.min(policy.readTimeoutMillis(), left));
                 if (spanStopped) {
                     spanStopped = false;
@@ -397,8 +407,16 @@ public final class CallGuard {
                     currentSpan.wouldReject(); // observe mode: it goes through all the same
                 }
                 long propagated = requestDeadline && enforce && policy.deadlinePropagate() ? left : Attempt.NO_DEADLINE;
-                return new Attempt(attempts, connect, read, left, enforce, currentSpan.traceparent(),
-                        currentSpan.tracestate(), enforce ? this : null, propagated);
+                return new Attempt(
+                        attempts,
+                        connect,
+                        read,
+                        left,
+                        enforce,
+                        currentSpan.traceparent(),
+                        currentSpan.tracestate(),
+                        enforce ? this : null,
+                        propagated);
             } catch (RuntimeException | Error internal) {
                 releaseUncounted(); // the call goes on unguarded: it must not keep a slot or the probe
                 throw internal;
@@ -559,7 +577,8 @@ public final class CallGuard {
             String reason = rejectedBy == FailureKind.CONCURRENCY_LIMIT
                     ? dev.upstreamguard.UpstreamUnavailableException.CONCURRENCY_LIMIT
                     : dev.upstreamguard.UpstreamUnavailableException.CIRCUIT_OPEN;
-            return new dev.upstreamguard.UpstreamUnavailableException(dependency.name(), dependency.named(), reason, wait);
+            return new dev.upstreamguard.UpstreamUnavailableException(
+                    dependency.name(), dependency.named(), reason, wait);
         }
 
         /** Stops the attempt's span and decides: the wait before the next attempt, or -1 once the call ended. */
@@ -592,7 +611,11 @@ public final class CallGuard {
             if (stop != null) {
                 decision = Decision.stop(stop);
             } else if (decision == null) {
-                decision = decide(response, error, status, failure,
+                decision = decide(
+                        response,
+                        error,
+                        status,
+                        failure,
                         failure == FailureKind.STATUS ? exchange.header(response, "Retry-After") : null);
             } else if (decision.outcome != null && error != null) {
                 // the body failed after the application's own reader took it: that reader saw this response
@@ -691,7 +714,9 @@ public final class CallGuard {
                 return Decision.stop(Outcome.SUCCESS);
             }
             boolean retryable = failure != null
-                    && (failure == FailureKind.STATUS ? policy.retryOn().status(status) : policy.retryOn().kind(failure))
+                    && (failure == FailureKind.STATUS
+                            ? policy.retryOn().status(status)
+                            : policy.retryOn().kind(failure))
                     && (error == null || !FailureClassifier.neverRetried(error)); // a TLS handshake fails alike again
             if (!retryable) {
                 return Decision.stop(Outcome.NOT_RETRYABLE);
@@ -709,8 +734,8 @@ public final class CallGuard {
             if (!request.replayable()) {
                 return Decision.stop(Outcome.NOT_REPLAYABLE);
             }
-            long delay = Backoff.delayMillis(policy.backoffInitialMillis(), policy.backoffMaxMillis(), attempts,
-                    random.getAsDouble());
+            long delay = Backoff.delayMillis(
+                    policy.backoffInitialMillis(), policy.backoffMaxMillis(), attempts, random.getAsDouble());
             if (failure == FailureKind.STATUS) {
                 long asked = RetryAfter.parseMillis(retryAfter, clock.epochMillis());
                 if (asked > policy.retryAfterMaxMillis()) {
@@ -759,7 +784,8 @@ public final class CallGuard {
             try {
                 exchange.discard(response);
             } catch (Throwable t) {
-                AgentLog.warnOnce("discard|" + t.getClass().getName(),
+                AgentLog.warnOnce(
+                        "discard|" + t.getClass().getName(),
                         "could not discard a retried response (" + t.getClass().getName() + ")");
             }
         }
@@ -770,7 +796,8 @@ public final class CallGuard {
         if (error instanceof InterruptedException || error instanceof java.nio.channels.ClosedByInterruptException) {
             return true;
         }
-        return error instanceof java.io.InterruptedIOException && !(error instanceof java.net.SocketTimeoutException)
+        return error instanceof java.io.InterruptedIOException
+                && !(error instanceof java.net.SocketTimeoutException)
                 && Thread.currentThread().isInterrupted();
     }
 

@@ -18,8 +18,8 @@ public interface CallObserver {
          * Starts the span of one physical attempt, with the dependency's breaker state as the attempt
          * started ({@code null}: no breaker).
          */
-        default AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
-                                          CircuitBreaker.State breakerState) {
+        default AttemptTrace startAttempt(
+                int number, long connectTimeoutMillis, long readTimeoutMillis, CircuitBreaker.State breakerState) {
             return startAttempt(number, connectTimeoutMillis, readTimeoutMillis);
         }
 

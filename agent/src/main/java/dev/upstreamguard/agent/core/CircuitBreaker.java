@@ -20,7 +20,9 @@ public final class CircuitBreaker {
 
     /** The breaker's states; {@link #label()} is the value of {@code upstreamguard.breaker.state}. */
     public enum State {
-        CLOSED("closed"), OPEN("open"), HALF_OPEN("half-open");
+        CLOSED("closed"),
+        OPEN("open"),
+        HALF_OPEN("half-open");
 
         private final String label;
 
@@ -178,8 +180,10 @@ public final class CircuitBreaker {
             if (seen >= minAttempts && (long) failed2 * 100 >= (long) failureRate * seen) {
                 reopens = 0;
                 openUntil = now + openNanos;
-                change(State.OPEN, "failure rate " + (failed2 * 100L / seen) + "% of " + seen
-                        + " attempts in the window; next probe in " + openNanos / 1_000_000L + " ms");
+                change(
+                        State.OPEN,
+                        "failure rate " + (failed2 * 100L / seen) + "% of " + seen
+                                + " attempts in the window; next probe in " + openNanos / 1_000_000L + " ms");
             }
         }
     }

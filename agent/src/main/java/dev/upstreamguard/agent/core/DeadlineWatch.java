@@ -34,6 +34,7 @@ public final class DeadlineWatch {
     private final ConcurrentLinkedQueue<Deadline> incoming = new ConcurrentLinkedQueue<>();
     /** The deadlines taken from {@link #incoming}; touched by the watcher thread only. */
     private final ArrayList<Deadline> watched = new ArrayList<>();
+
     private volatile Thread watcher;
     private volatile boolean idle = true;
     private volatile long wakeAtNanos;

@@ -15,10 +15,15 @@ public final class Dependency {
     private volatile long lastUsed;
     /** How the last failed attempt failed, and when (epoch milliseconds): for the health endpoint. */
     private volatile FailureKind lastFailure;
+
     private volatile long lastFailureAtMillis;
 
     public Dependency(String name, boolean named, GuardPolicy policy) {
-        this(name, named, policy, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        this(
+                name,
+                named,
+                policy,
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 
     /** @param random uniform in [0, 1): the jitter of the breaker's re-open durations */
@@ -29,8 +34,11 @@ public final class Dependency {
         this.budget = new RetryBudget(policy.budgetPercent(), policy.budgetMinPerSecond());
         // An address is not written to the log: an unnamed dependency is only described.
         this.breaker = policy.breakerEnabled()
-                ? new CircuitBreaker(named ? name : "an unnamed dependency (name it in upstreamguard.dependencies)",
-                        policy, random, AgentLog::info)
+                ? new CircuitBreaker(
+                        named ? name : "an unnamed dependency (name it in upstreamguard.dependencies)",
+                        policy,
+                        random,
+                        AgentLog::info)
                 : null;
         this.limit = policy.concurrencyMax() > 0 ? new ConcurrencyLimit(policy.concurrencyMax()) : null;
     }

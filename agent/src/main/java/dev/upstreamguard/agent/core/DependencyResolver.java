@@ -117,6 +117,7 @@ public final class DependencyResolver {
     private volatile long epoch;
     /** How many host:port pairs are cached; guarded by this. Never above MAX_CACHED. */
     private int cachedPairs;
+
     private volatile java.util.function.BiConsumer<Dependency, CircuitBreaker.State> transitionListener;
 
     /**
@@ -125,12 +126,19 @@ public final class DependencyResolver {
      * @param namedPolicies per-name policies (a name absent here uses the default policy)
      */
     public DependencyResolver(List<Rule> rules, GuardPolicy defaultPolicy, Map<String, GuardPolicy> namedPolicies) {
-        this(rules, defaultPolicy, namedPolicies, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        this(
+                rules,
+                defaultPolicy,
+                namedPolicies,
+                () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 
     /** @param random uniform in [0, 1): the jitter of the dependencies' breakers */
-    public DependencyResolver(List<Rule> rules, GuardPolicy defaultPolicy, Map<String, GuardPolicy> namedPolicies,
-                              java.util.function.DoubleSupplier random) {
+    public DependencyResolver(
+            List<Rule> rules,
+            GuardPolicy defaultPolicy,
+            Map<String, GuardPolicy> namedPolicies,
+            java.util.function.DoubleSupplier random) {
         this.random = random;
         List<Rule> sorted = new ArrayList<>(rules);
         sorted.sort((a, b) -> Integer.compare(b.specificity(), a.specificity()));
@@ -208,7 +216,8 @@ public final class DependencyResolver {
      * Tells {@code listener} of every breaker state change of every dependency, those known now and those
      * met later; set once, at start-up.
      */
-    public synchronized void onBreakerTransition(java.util.function.BiConsumer<Dependency, CircuitBreaker.State> listener) {
+    public synchronized void onBreakerTransition(
+            java.util.function.BiConsumer<Dependency, CircuitBreaker.State> listener) {
         this.transitionListener = listener;
         forEachDependency(this::listen);
     }
@@ -304,7 +313,8 @@ public final class DependencyResolver {
             if (rule.matches(host, port)) {
                 Dependency named = byName.get(rule.name);
                 if (named == null) {
-                    named = new Dependency(rule.name, true, namedPolicies.getOrDefault(rule.name, defaultPolicy), random);
+                    named = new Dependency(
+                            rule.name, true, namedPolicies.getOrDefault(rule.name, defaultPolicy), random);
                     byName.put(rule.name, named);
                     listen(named);
                 }

@@ -30,7 +30,8 @@ public final class FailureClassifier {
         }
         Throwable t = error;
         for (int depth = 0; t != null && depth < UpstreamFailureTypes.MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof java.net.ProtocolException || t instanceof java.io.InterruptedIOException
+            if (t instanceof java.net.ProtocolException
+                    || t instanceof java.io.InterruptedIOException
                     || t instanceof java.nio.channels.ClosedByInterruptException) {
                 return null; // a malformed exchange or an interruption: not a transient upstream failure
             }
@@ -49,7 +50,8 @@ public final class FailureClassifier {
     public static boolean neverRetried(Throwable error) {
         Throwable t = error;
         for (int depth = 0; t != null && depth < UpstreamFailureTypes.MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
                 return true;
             }
         }

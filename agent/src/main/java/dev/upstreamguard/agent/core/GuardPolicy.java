@@ -184,17 +184,22 @@ public final class GuardPolicy {
                 + ", backoff=" + backoffInitialMillis + ".." + backoffMaxMillis + "ms, retryOn=" + retryOn
                 + ", methods=" + retryMethods + ", retryAfterMax=" + retryAfterMaxMillis
                 + "ms, budget=" + budgetPercent + "%+" + budgetMinPerSecond + "/s, breaker="
-                + (breakerEnabled ? breakerFailureRate + "%/" + breakerMinAttempts + " in " + breakerWindowMillis
-                        + "ms on " + breakerOn + ", open " + breakerOpenMillis + ".." + breakerOpenMaxMillis + "ms, "
-                        + breakerProbes + " probes" : "off")
+                + (breakerEnabled
+                        ? breakerFailureRate + "%/" + breakerMinAttempts + " in " + breakerWindowMillis
+                                + "ms on " + breakerOn + ", open " + breakerOpenMillis + ".." + breakerOpenMaxMillis
+                                + "ms, "
+                                + breakerProbes + " probes"
+                        : "off")
                 + ", concurrency=" + concurrencyMax + ", maxBufferedBody=" + maxBufferedBodyBytes
-                + ", deadline=reserve " + deadlineReserveMillis + "ms" + (deadlinePropagate ? ", propagated" : "") + "}";
+                + ", deadline=reserve " + deadlineReserveMillis + "ms" + (deadlinePropagate ? ", propagated" : "")
+                + "}";
     }
 
     /** Validating builder; each setter rejects an out-of-range value with an IllegalArgumentException. */
     public static final class Builder {
         /** The largest duration any setting accepts: one day. */
         public static final long MAX_DURATION_MILLIS = 24L * 60 * 60 * 1000;
+
         public static final int MAX_ATTEMPTS = 100;
 
         private long connectTimeoutMillis = 2_000;

@@ -1,9 +1,9 @@
 package dev.upstreamguard.agent.core;
 
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,7 +66,8 @@ public final class RetryAfter {
         m = RFC_850.matcher(v);
         if (m.matches()) {
             // RFC 9110: a two-digit year more than 50 years ahead is the latest past year with those digits.
-            int currentYear = Instant.ofEpochMilli(nowEpochMillis).atZone(ZoneOffset.UTC).getYear();
+            int currentYear =
+                    Instant.ofEpochMilli(nowEpochMillis).atZone(ZoneOffset.UTC).getYear();
             int year = currentYear / 100 * 100 + Integer.parseInt(m.group(3));
             if (year > currentYear + 50) {
                 year -= 100;
@@ -86,8 +87,12 @@ public final class RetryAfter {
             return INVALID;
         }
         try {
-            LocalDateTime t = LocalDateTime.of(Integer.parseInt(year), monthIndex / 3 + 1, Integer.parseInt(day),
-                    Integer.parseInt(time.substring(0, 2)), Integer.parseInt(time.substring(3, 5)),
+            LocalDateTime t = LocalDateTime.of(
+                    Integer.parseInt(year),
+                    monthIndex / 3 + 1,
+                    Integer.parseInt(day),
+                    Integer.parseInt(time.substring(0, 2)),
+                    Integer.parseInt(time.substring(3, 5)),
                     Integer.parseInt(time.substring(6, 8)));
             return t.toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeException e) {

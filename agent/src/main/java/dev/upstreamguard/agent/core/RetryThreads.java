@@ -18,8 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RetryThreads {
 
-    static final ExecutorService EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> newThread(r, "upstream-guard-retry-"));
+    static final ExecutorService EXECUTOR = new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> newThread(r, "upstream-guard-retry-"));
 
     /** Times the delayed retries; the JDK's shared delay thread would be started from an application thread. */
     private static final ScheduledThreadPoolExecutor TIMER = timer();
@@ -34,7 +39,8 @@ final class RetryThreads {
     }
 
     private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> newThread(r, "upstream-guard-timer-"));
+        ScheduledThreadPoolExecutor timer =
+                new ScheduledThreadPoolExecutor(1, r -> newThread(r, "upstream-guard-timer-"));
         timer.setKeepAliveTime(30, TimeUnit.SECONDS);
         timer.allowCoreThreadTimeOut(true);
         timer.setRemoveOnCancelPolicy(true);

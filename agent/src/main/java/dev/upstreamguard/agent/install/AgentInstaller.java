@@ -34,12 +34,12 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
 import net.bytebuddy.implementation.bytecode.constant.TextConstant;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /** Wires the engine, the hooks and the instrumentation together; runs once, from {@code premain}. */
@@ -49,8 +49,13 @@ public final class AgentInstaller {
 
     public static void install(AgentConfig config, Instrumentation instrumentation, String version) {
         LazyTelemetry telemetry = new LazyTelemetry();
-        CallGuard guard = new CallGuard(config.newResolver(), new RequestRecording(telemetry), config.enforce(), Clock.SYSTEM,
-                Sleeper.SYSTEM, () -> ThreadLocalRandom.current().nextDouble());
+        CallGuard guard = new CallGuard(
+                config.newResolver(),
+                new RequestRecording(telemetry),
+                config.enforce(),
+                Clock.SYSTEM,
+                Sleeper.SYSTEM,
+                () -> ThreadLocalRandom.current().nextDouble());
         Bridge.installErrorSink(AgentLog::internalError);
 
         List<InstrumentationModule> modules = modules(AgentInstaller.class.getClassLoader());
@@ -77,7 +82,8 @@ public final class AgentInstaller {
         Bridge.installLibraries(new LibraryAdapters(guard, builderHooks));
         // Metrics are on whether or not tracing is. The SDK starts on the first span or metric and builds its
         // exporters' clients then: each module learns they are the agent's own.
-        telemetry.startWith(task -> asAgentsOwn(started, 0, task),
+        telemetry.startWith(
+                task -> asAgentsOwn(started, 0, task),
                 () -> Telemetry.start(version, config.tracingEnabled(), guard.dependencies()));
 
         instrument(instrumentation, config.debug(), types);
@@ -94,7 +100,8 @@ public final class AgentInstaller {
      */
     static List<InstrumentationModule> modules(ClassLoader agentLoader) {
         List<InstrumentationModule> modules = new ArrayList<>();
-        Iterator<InstrumentationModule> found = ServiceLoader.load(InstrumentationModule.class, agentLoader).iterator();
+        Iterator<InstrumentationModule> found =
+                ServiceLoader.load(InstrumentationModule.class, agentLoader).iterator();
         while (true) {
             try {
                 if (!found.hasNext()) {
@@ -173,7 +180,9 @@ public final class AgentInstaller {
         INSTANCE;
 
         private static final MethodDescription.InDefinedShape REPORT = new TypeDescription.ForLoadedType(Bridge.class)
-                .getDeclaredMethods().filter(named("adviceError")).getOnly();
+                .getDeclaredMethods()
+                .filter(named("adviceError"))
+                .getOnly();
 
         @Override
         public StackManipulation resolve(MethodDescription instrumentedMethod, TypeDescription instrumentedType) {
@@ -193,14 +202,18 @@ public final class AgentInstaller {
         }
 
         @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
+        public void onError(
+                String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             AgentLog.internalError("instrumenting " + typeName, throwable);
         }
 
         @Override
-        public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader, JavaModule module,
-                                     boolean loaded, DynamicType dynamicType) {
+        public void onTransformation(
+                TypeDescription typeDescription,
+                ClassLoader classLoader,
+                JavaModule module,
+                boolean loaded,
+                DynamicType dynamicType) {
             if (debug) {
                 AgentLog.info("instrumented " + typeDescription.getName());
             }

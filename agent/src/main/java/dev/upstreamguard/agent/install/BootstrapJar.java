@@ -28,7 +28,11 @@ public final class BootstrapJar {
     private BootstrapJar() {}
 
     public static void append(Instrumentation instrumentation) throws IOException, URISyntaxException {
-        Path source = Paths.get(BootstrapJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path source = Paths.get(BootstrapJar.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         Path jar = Files.createTempFile("upstream-guard-bootstrap-", ".jar");
         jar.toFile().deleteOnExit();
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {

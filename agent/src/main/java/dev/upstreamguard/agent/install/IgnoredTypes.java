@@ -18,11 +18,26 @@ final class IgnoredTypes extends ElementMatcher.Junction.AbstractBase<TypeDescri
 
     /** Never instrumented: the agent itself, its ByteBuddy, the JDK, language runtimes, libraries without HTTP clients. */
     private static final String[] IGNORED = {
-        "dev.upstreamguard.", "net.bytebuddy.",
-        "java.", "javax.", "jdk.", "sun.", "com.sun.",
-        "kotlin.", "kotlinx.", "scala.", "groovy.", "clojure.",
-        "org.slf4j.", "ch.qos.logback.", "org.apache.logging.log4j.", "com.fasterxml.jackson.",
-        "org.junit.", "org.assertj.", "org.gradle.", "org.apache.maven.",
+        "dev.upstreamguard.",
+        "net.bytebuddy.",
+        "java.",
+        "javax.",
+        "jdk.",
+        "sun.",
+        "com.sun.",
+        "kotlin.",
+        "kotlinx.",
+        "scala.",
+        "groovy.",
+        "clojure.",
+        "org.slf4j.",
+        "ch.qos.logback.",
+        "org.apache.logging.log4j.",
+        "com.fasterxml.jackson.",
+        "org.junit.",
+        "org.assertj.",
+        "org.gradle.",
+        "org.apache.maven.",
     };
 
     private IgnoredTypes() {}

@@ -35,6 +35,7 @@ final class LazyTelemetry implements CallObserver, ServerSpanHooks {
     private final Object lock = new Object();
     /** Set once, before the hooks are installed. */
     private volatile Consumer<Runnable> asAgentsOwn;
+
     private volatile Supplier<Telemetry> starter;
     private volatile Telemetry telemetry;
     /** The thread building the SDK; null before and after. Guarded by {@link #lock}. */
@@ -64,8 +65,8 @@ final class LazyTelemetry implements CallObserver, ServerSpanHooks {
     }
 
     @Override
-    public Object[] start(String name, Map<String, Object> attributes, String incomingTraceparent,
-                          String incomingTracestate) {
+    public Object[] start(
+            String name, Map<String, Object> attributes, String incomingTraceparent, String incomingTracestate) {
         Telemetry t = telemetry;
         if (t == null) {
             t = awaitStart();
@@ -75,8 +76,12 @@ final class LazyTelemetry implements CallObserver, ServerSpanHooks {
     }
 
     @Override
-    public void end(Object span, Map<String, Object> attributes, String errorType, String eventName,
-                    Map<String, Object> eventAttributes) {
+    public void end(
+            Object span,
+            Map<String, Object> attributes,
+            String errorType,
+            String eventName,
+            Map<String, Object> eventAttributes) {
         Telemetry t = telemetry;
         ServerSpanHooks hooks = t == null ? null : t.serverSpans();
         if (hooks != null) {
@@ -118,8 +123,9 @@ final class LazyTelemetry implements CallObserver, ServerSpanHooks {
                 return telemetry;
             }
         }
-        AgentLog.warnOnce("telemetry-start-slow", "OpenTelemetry is still starting; calls are guarded without"
-                + " spans until it is up");
+        AgentLog.warnOnce(
+                "telemetry-start-slow",
+                "OpenTelemetry is still starting; calls are guarded without" + " spans until it is up");
         return Telemetry.NONE;
     }
 
@@ -131,8 +137,10 @@ final class LazyTelemetry implements CallObserver, ServerSpanHooks {
             } catch (Throwable e) {
                 // Telemetry.start reports its own failures; this is a bug of ours, counted like one
                 Bridge.recordError();
-                AgentLog.warnOnce("telemetry-start-failed", "OpenTelemetry could not be set up ("
-                        + e.getClass().getName() + "); calls are guarded without spans");
+                AgentLog.warnOnce(
+                        "telemetry-start-failed",
+                        "OpenTelemetry could not be set up (" + e.getClass().getName()
+                                + "); calls are guarded without spans");
             }
             synchronized (lock) {
                 telemetry = built[0];

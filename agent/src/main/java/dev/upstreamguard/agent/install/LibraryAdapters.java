@@ -18,6 +18,7 @@ final class LibraryAdapters implements LibraryHooks {
     private final CallGuard guard;
     /** The hook class of each instrumented builder type, by the type's name. */
     private final Map<String, String> hookClasses;
+
     private final ClassValue<BuilderHook<Object, Object>> hooks = new ClassValue<>() {
         @Override
         protected BuilderHook<Object, Object> computeValue(Class<?> anchor) {
@@ -48,10 +49,11 @@ final class LibraryAdapters implements LibraryHooks {
         }
         try {
             String packageName = className.substring(0, className.lastIndexOf('.'));
-            ClassLoader helper = new HelperClassLoader(anchor.getClassLoader(),
-                    LibraryAdapters.class.getClassLoader(), packageName);
+            ClassLoader helper =
+                    new HelperClassLoader(anchor.getClassLoader(), LibraryAdapters.class.getClassLoader(), packageName);
             Class<?> hook = Class.forName(className, true, helper);
-            return (BuilderHook<Object, Object>) hook.getConstructor(CallGuard.class).newInstance(guard);
+            return (BuilderHook<Object, Object>)
+                    hook.getConstructor(CallGuard.class).newInstance(guard);
         } catch (Throwable t) {
             // an unexpected version of the library: that library is left alone, the rest keeps working
             AgentLog.internalError("loading " + className, t);

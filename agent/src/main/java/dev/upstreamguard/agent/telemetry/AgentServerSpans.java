@@ -2,8 +2,8 @@ package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import dev.upstreamguard.bootstrap.TraceParent;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -27,8 +27,8 @@ final class AgentServerSpans implements ServerSpanHooks {
     }
 
     @Override
-    public Object[] start(String name, Map<String, Object> attributes, String incomingTraceparent,
-                          String incomingTracestate) {
+    public Object[] start(
+            String name, Map<String, Object> attributes, String incomingTraceparent, String incomingTracestate) {
         SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(SpanKind.SERVER);
         if (incomingTraceparent != null) {
             builder.setParent(ParentContexts.extract(incomingTraceparent, incomingTracestate));
@@ -38,13 +38,18 @@ final class AgentServerSpans implements ServerSpanHooks {
         builder.setAllAttributes(toAttributes(attributes));
         Span span = builder.startSpan();
         SpanContext c = span.getSpanContext();
-        String traceparent = TraceParent.format(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
+        String traceparent = TraceParent.format(
+                c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
         return new Object[] {span, traceparent, SpanCallObserver.tracestate(c)};
     }
 
     @Override
-    public void end(Object handle, Map<String, Object> attributes, String errorType, String eventName,
-                    Map<String, Object> eventAttributes) {
+    public void end(
+            Object handle,
+            Map<String, Object> attributes,
+            String errorType,
+            String eventName,
+            Map<String, Object> eventAttributes) {
         Span span = (Span) handle;
         span.setAllAttributes(toAttributes(attributes));
         if (errorType != null) {

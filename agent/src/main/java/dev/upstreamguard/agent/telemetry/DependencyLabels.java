@@ -57,6 +57,7 @@ final class DependencyLabels {
         final String name;
         /** True for {@code _other}: its attempts carry no address. */
         final boolean other;
+
         final Attributes dependency;
         private final Attributes[] calls = new Attributes[Outcome.values().length * 2];
         private final Attributes[] retries = new Attributes[FailureKind.values().length];
@@ -67,8 +68,10 @@ final class DependencyLabels {
             this.other = other;
             this.dependency = Attributes.of(DEPENDENCY, name);
             for (Outcome outcome : Outcome.values()) {
-                calls[outcome.ordinal() * 2] = Attributes.of(DEPENDENCY, name, OUTCOME, outcome.label(), RETRIED, "false");
-                calls[outcome.ordinal() * 2 + 1] = Attributes.of(DEPENDENCY, name, OUTCOME, outcome.label(), RETRIED, "true");
+                calls[outcome.ordinal() * 2] =
+                        Attributes.of(DEPENDENCY, name, OUTCOME, outcome.label(), RETRIED, "false");
+                calls[outcome.ordinal() * 2 + 1] =
+                        Attributes.of(DEPENDENCY, name, OUTCOME, outcome.label(), RETRIED, "true");
             }
             for (FailureKind failure : FailureKind.values()) {
                 retries[failure.ordinal()] = Attributes.of(DEPENDENCY, name, FAILURE, failure.label());

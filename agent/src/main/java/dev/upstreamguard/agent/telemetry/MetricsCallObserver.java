@@ -139,8 +139,8 @@ public final class MetricsCallObserver implements CallObserver {
         }
 
         @Override
-        public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
-                                         CircuitBreaker.State breakerState) {
+        public AttemptTrace startAttempt(
+                int number, long connectTimeoutMillis, long readTimeoutMillis, CircuitBreaker.State breakerState) {
             if (number > 1 && lastFailure != null) {
                 retries.add(1, labels.retry(lastFailure));
             }
@@ -189,8 +189,15 @@ public final class MetricsCallObserver implements CallObserver {
     /** The method, or {@code _OTHER} for one outside RFC 9110 and PATCH (the conventions' bounded set). */
     static String knownMethod(String method) {
         switch (method) {
-            case "GET": case "HEAD": case "POST": case "PUT": case "DELETE":
-            case "CONNECT": case "OPTIONS": case "TRACE": case "PATCH":
+            case "GET":
+            case "HEAD":
+            case "POST":
+            case "PUT":
+            case "DELETE":
+            case "CONNECT":
+            case "OPTIONS":
+            case "TRACE":
+            case "PATCH":
                 return method;
             default:
                 return "_OTHER";

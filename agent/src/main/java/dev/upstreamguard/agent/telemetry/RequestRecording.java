@@ -79,8 +79,8 @@ public final class RequestRecording implements CallObserver {
         }
 
         @Override
-        public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
-                                         CircuitBreaker.State breakerState) {
+        public AttemptTrace startAttempt(
+                int number, long connectTimeoutMillis, long readTimeoutMillis, CircuitBreaker.State breakerState) {
             current = trace.startAttempt(number, connectTimeoutMillis, readTimeoutMillis, breakerState);
             return this;
         }
@@ -105,8 +105,16 @@ public final class RequestRecording implements CallObserver {
                 long wait = breaker == null ? 0 : breaker.millisUntilProbe(System.nanoTime());
                 retryAfterSeconds = Math.max(1, (wait + 999) / 1000);
             }
-            scope.recordCall(dependency.name(), dependency.named(), address, failure == null ? null : failure.label(),
-                    attempts, outcome.label(), status, lastError, retryAfterSeconds);
+            scope.recordCall(
+                    dependency.name(),
+                    dependency.named(),
+                    address,
+                    failure == null ? null : failure.label(),
+                    attempts,
+                    outcome.label(),
+                    status,
+                    lastError,
+                    retryAfterSeconds);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.agent.core.CallObserver;
-import dev.upstreamguard.agent.core.CircuitBreaker;
 import dev.upstreamguard.agent.core.CallRequest;
+import dev.upstreamguard.agent.core.CircuitBreaker;
 import dev.upstreamguard.agent.core.Dependency;
 import dev.upstreamguard.agent.core.FailureKind;
 import dev.upstreamguard.agent.core.Outcome;
@@ -12,8 +12,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -67,6 +67,7 @@ public final class SpanCallObserver implements CallObserver {
         private final String url;
         /** The parent of the next attempt: the caller's span, or else the first attempt (one call, one trace). */
         private Context parent;
+
         private boolean parentIsSpan;
 
         SpanCallTrace(CallRequest request, Dependency dependency, Context parent) {
@@ -83,8 +84,8 @@ public final class SpanCallObserver implements CallObserver {
         }
 
         @Override
-        public AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis,
-                                         CircuitBreaker.State breakerState) {
+        public AttemptTrace startAttempt(
+                int number, long connectTimeoutMillis, long readTimeoutMillis, CircuitBreaker.State breakerState) {
             io.opentelemetry.api.trace.SpanBuilder builder = span(number)
                     .setAttribute(CONNECT_MS, connectTimeoutMillis)
                     .setAttribute(READ_MS, readTimeoutMillis);
@@ -115,7 +116,8 @@ public final class SpanCallObserver implements CallObserver {
             return builder;
         }
 
-        private AttemptTrace started(io.opentelemetry.api.trace.SpanBuilder builder, CircuitBreaker.State breakerState) {
+        private AttemptTrace started(
+                io.opentelemetry.api.trace.SpanBuilder builder, CircuitBreaker.State breakerState) {
             if (breakerState != null) {
                 builder.setAttribute(BREAKER_STATE, breakerState.label());
             }
@@ -152,6 +154,7 @@ public final class SpanCallObserver implements CallObserver {
         private final Span span;
         /** When the span started, on the epoch clock and on the monotonic one; its end is measured from them. */
         private final long startEpochNanos;
+
         private final long startNanoTime;
         private long endEpochNanos;
 
@@ -167,7 +170,8 @@ public final class SpanCallObserver implements CallObserver {
             if (!c.isValid()) {
                 return null;
             }
-            return TraceParent.format(c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
+            return TraceParent.format(
+                    c.getTraceId(), c.getSpanId(), c.getTraceFlags().asHex());
         }
 
         @Override

@@ -2,8 +2,8 @@ package dev.upstreamguard.agent.telemetry;
 
 import dev.upstreamguard.agent.core.AgentLog;
 import dev.upstreamguard.agent.core.CallObserver;
-import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import dev.upstreamguard.agent.core.DependencyResolver;
+import dev.upstreamguard.bootstrap.ServerSpanHooks;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -97,13 +97,14 @@ public final class Telemetry {
                 serverSpans = new AgentServerSpans(tracer);
                 spans = new SpanCallObserver(tracer, ParentContexts::current);
             }
-            Meter meter = sdk.getMeterProvider().meterBuilder("dev.upstreamguard.agent")
+            Meter meter = sdk.getMeterProvider()
+                    .meterBuilder("dev.upstreamguard.agent")
                     .setInstrumentationVersion(agentVersion)
                     .build();
             return new Telemetry(new MetricsCallObserver(meter, spans, dependencies), serverSpans);
         } catch (RuntimeException | LinkageError e) {
-            AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); calls are guarded without spans");
+            AgentLog.info("OpenTelemetry could not be set up (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); calls are guarded without spans");
             return NONE;
         }
     }
@@ -115,16 +116,18 @@ public final class Telemetry {
      */
     private static void flushAtExit(OpenTelemetrySdk sdk) {
         // shutdown() itself blocks while the metric reader's last export runs: run it aside and wait a bounded time
-        Thread hook = new Thread(() -> {
-            Thread flush = new Thread(sdk::shutdown, "upstream-guard-telemetry-flush");
-            flush.setDaemon(true);
-            flush.start();
-            try {
-                flush.join(EXIT_FLUSH_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "upstream-guard-telemetry-exit");
+        Thread hook = new Thread(
+                () -> {
+                    Thread flush = new Thread(sdk::shutdown, "upstream-guard-telemetry-flush");
+                    flush.setDaemon(true);
+                    flush.start();
+                    try {
+                        flush.join(EXIT_FLUSH_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "upstream-guard-telemetry-exit");
         try {
             Runtime.getRuntime().addShutdownHook(hook);
         } catch (IllegalStateException exiting) {
@@ -153,8 +156,8 @@ public final class Telemetry {
                 // one line per kind of message: "Failed to export 2 spans" and "... 3 spans" are the same kind
                 String shape = message.replaceAll("[0-9]+", "#");
                 String key = record.getLoggerName() + '|' + shape.substring(0, Math.min(60, shape.length()));
-                AgentLog.warnOnce(key, "OpenTelemetry: " + oneLine(message)
-                        + " (repeats of this message are not shown)");
+                AgentLog.warnOnce(
+                        key, "OpenTelemetry: " + oneLine(message) + " (repeats of this message are not shown)");
             }
 
             @Override

@@ -11,8 +11,14 @@ public final class UrlRedactor {
 
     static final String REDACTED = "REDACTED";
 
-    private static final Set<String> SENSITIVE_PARAMETERS = Set.of("awsaccesskeyid", "signature", "sig",
-            "x-goog-signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token");
+    private static final Set<String> SENSITIVE_PARAMETERS = Set.of(
+            "awsaccesskeyid",
+            "signature",
+            "sig",
+            "x-goog-signature",
+            "x-amz-signature",
+            "x-amz-credential",
+            "x-amz-security-token");
 
     private UrlRedactor() {}
 

@@ -77,29 +77,32 @@ class AgentConfigTest {
         AgentConfig config = fixture.load();
 
         assertThat(read.apply(config.defaultPolicy())).isEqualTo(expected);
-        assertThat(read.apply(GuardPolicy.defaults())).as("the case must differ from the default").isNotEqualTo(expected);
+        assertThat(read.apply(GuardPolicy.defaults()))
+                .as("the case must differ from the default")
+                .isNotEqualTo(expected);
         assertThat(fixture.problems).isEmpty();
     }
 
     @ParameterizedTest(name = "upstreamguard.dependency.inventory.{0}")
     @MethodSource("validValues")
-    void everyPolicyKeyIsReadPerDependency(PolicyKey key, String text, Function<GuardPolicy, Object> read,
-                                           Object expected) {
+    void everyPolicyKeyIsReadPerDependency(
+            PolicyKey key, String text, Function<GuardPolicy, Object> read, Object expected) {
         fixture.property(AgentConfig.DEPENDENCIES, "inventory=inventory.internal")
                 .property(INVENTORY + key.suffix(), text);
 
         AgentConfig config = fixture.load();
 
         assertThat(read.apply(config.dependencyPolicies().get("inventory"))).isEqualTo(expected);
-        assertThat(read.apply(config.defaultPolicy())).as("the global policy is untouched")
+        assertThat(read.apply(config.defaultPolicy()))
+                .as("the global policy is untouched")
                 .isEqualTo(read.apply(GuardPolicy.defaults()));
         assertThat(fixture.problems).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("validValues")
-    void everyPolicyKeyIsReadFromTheEnvironment(PolicyKey key, String text, Function<GuardPolicy, Object> read,
-                                                Object expected) {
+    void everyPolicyKeyIsReadFromTheEnvironment(
+            PolicyKey key, String text, Function<GuardPolicy, Object> read, Object expected) {
         fixture.env(ConfigSource.envName(P + key.suffix()), text);
 
         assertThat(read.apply(fixture.load().defaultPolicy())).isEqualTo(expected);
@@ -137,7 +140,11 @@ class AgentConfigTest {
                 Arguments.of("retry.backoff.initial", "-50ms", "is not a duration", "50ms"),
                 Arguments.of("retry.backoff.initial", "48h", "24h", "50ms"),
                 Arguments.of("retry.backoff.max", "2d", "is not a duration", "1s"),
-                Arguments.of("retry.on", "connect-failure,teapot", "\"teapot\"", "connect-failure,reset,timeout,502,503,504"),
+                Arguments.of(
+                        "retry.on",
+                        "connect-failure,teapot",
+                        "\"teapot\"",
+                        "connect-failure,reset,timeout,502,503,504"),
                 Arguments.of("retry.on", "503,700", "\"700\"", "connect-failure,reset,timeout,502,503,504"),
                 Arguments.of("retry.methods", "GET,GE T", "\"GE T\" is not an HTTP method name", null),
                 Arguments.of("retry.retry-after.max", "a while", "is not a duration", "5s"),
@@ -147,14 +154,21 @@ class AgentConfigTest {
                 Arguments.of("retry.budget.percent", "5000", "0 to 1000", "20"),
                 Arguments.of("retry.budget.min-per-second", "-3", "0 to 100000", "10"),
                 Arguments.of("retry.budget.min-per-second", "1000000", "0 to 100000", "10"),
-                Arguments.of("retry.max-buffered-body", "lots", "is not a size (examples: 1MiB, 512KiB, or bytes: 65536)",
+                Arguments.of(
+                        "retry.max-buffered-body",
+                        "lots",
+                        "is not a size (examples: 1MiB, 512KiB, or bytes: 65536)",
                         "1MiB"),
                 Arguments.of("retry.max-buffered-body", "1MB", "is not a size", "1MiB"),
                 Arguments.of("retry.max-buffered-body", "2GiB", "0 to 1GiB", "1MiB"),
                 Arguments.of("retry.max-buffered-body", "9999999999999", "0 to 1GiB", "1MiB"),
                 Arguments.of("breaker.enabled", "yes", "is not true or false", "true"),
                 Arguments.of("breaker.enabled", "", "is not true or false", "true"),
-                Arguments.of("breaker.on", "timeout,circuit-open", "\"circuit-open\"", "connect-failure,reset,timeout,502,503,504"),
+                Arguments.of(
+                        "breaker.on",
+                        "timeout,circuit-open",
+                        "\"circuit-open\"",
+                        "connect-failure,reset,timeout,502,503,504"),
                 Arguments.of("breaker.on", "5O3", "\"5o3\"", "connect-failure,reset,timeout,502,503,504"),
                 Arguments.of("breaker.window", "0s", "1s to 1h", "10s"),
                 Arguments.of("breaker.window", "500ms", "1s to 1h", "10s"),
@@ -191,8 +205,9 @@ class AgentConfigTest {
 
         GuardPolicy policy = fixture.load().defaultPolicy();
 
-        assertThat(fixture.problems).containsExactly(P + "breaker.open-duration.max: \"3s\" is below "
-                + P + "breaker.open-duration (10s); using 10s");
+        assertThat(fixture.problems)
+                .containsExactly(P + "breaker.open-duration.max: \"3s\" is below " + P
+                        + "breaker.open-duration (10s); using 10s");
         assertThat(policy.breakerOpenMillis()).isEqualTo(10_000);
         assertThat(policy.breakerOpenMaxMillis()).isEqualTo(10_000);
     }
@@ -207,7 +222,10 @@ class AgentConfigTest {
 
         assertThat(fixture.problems).hasSize(1);
         String line = fixture.problems.get(0);
-        assertThat(line).startsWith(P + suffix + ": \"" + value + "\" ").contains(expected).doesNotContain("\n");
+        assertThat(line)
+                .startsWith(P + suffix + ": \"" + value + "\" ")
+                .contains(expected)
+                .doesNotContain("\n");
         if (fallback != null) {
             assertThat(line).endsWith("; using " + fallback);
         }
@@ -218,13 +236,17 @@ class AgentConfigTest {
     @MethodSource("invalidValues")
     void invalidDependencyValueIsOneLineNamingTheDependencyKeyAndTheGlobalValueIsUsed(
             String suffix, String value, String expected, String fallback) {
-        fixture.property(AgentConfig.DEPENDENCIES, "inventory=inventory.internal").property(INVENTORY + suffix, value);
+        fixture.property(AgentConfig.DEPENDENCIES, "inventory=inventory.internal")
+                .property(INVENTORY + suffix, value);
 
         AgentConfig config = fixture.load();
 
         assertThat(fixture.problems).hasSize(1);
-        assertThat(fixture.problems.get(0)).startsWith(INVENTORY + suffix + ": \"" + value + "\" ").contains(expected);
-        assertThat(config.dependencyPolicies().get("inventory")).hasToString(GuardPolicy.defaults().toString());
+        assertThat(fixture.problems.get(0))
+                .startsWith(INVENTORY + suffix + ": \"" + value + "\" ")
+                .contains(expected);
+        assertThat(config.dependencyPolicies().get("inventory"))
+                .hasToString(GuardPolicy.defaults().toString());
     }
 
     @Test
@@ -235,13 +257,15 @@ class AgentConfigTest {
 
         AgentConfig config = fixture.load();
 
-        assertThat(config.dependencyPolicies().get("inventory").readTimeoutMillis()).isEqualTo(20_000);
+        assertThat(config.dependencyPolicies().get("inventory").readTimeoutMillis())
+                .isEqualTo(20_000);
         assertThat(fixture.problems).singleElement().asString().endsWith("; using 20s");
     }
 
     @Test
     void oneBadValueDoesNotDiscardTheOtherSettings() {
-        fixture.property(P + "timeout.connect", "ten").property(P + "timeout.read", "20s")
+        fixture.property(P + "timeout.connect", "ten")
+                .property(P + "timeout.read", "20s")
                 .property(P + "retry.max-attempts", "5");
 
         GuardPolicy policy = fixture.load().defaultPolicy();
@@ -258,8 +282,9 @@ class AgentConfigTest {
 
         fixture.load();
 
-        assertThat(fixture.problems).containsExactly(
-                "UPSTREAMGUARD_TIMEOUT_READ: \"ten\" is not a duration (examples: 250ms, 2s, 1m); using 10s");
+        assertThat(fixture.problems)
+                .containsExactly(
+                        "UPSTREAMGUARD_TIMEOUT_READ: \"ten\" is not a duration (examples: 250ms, 2s, 1m); using 10s");
     }
 
     @Test
@@ -293,23 +318,29 @@ class AgentConfigTest {
         fixture.property(AgentConfig.DEPENDENCIES, "inventory=inventory.internal")
                 .env("UPSTREAMGUARD_DEPENDENCY_INVENTORY_TIMEOUT_READ", "30s");
 
-        assertThat(fixture.load().dependencyPolicies().get("inventory").readTimeoutMillis()).isEqualTo(30_000);
+        assertThat(fixture.load().dependencyPolicies().get("inventory").readTimeoutMillis())
+                .isEqualTo(30_000);
     }
 
     @Test
     void dependenciesBecomeRulesOfTheResolver() {
-        fixture.property(AgentConfig.DEPENDENCIES,
-                " inventory=inventory.internal:8080 , pricing=pricing.internal, search=*.search.internal")
+        fixture.property(
+                        AgentConfig.DEPENDENCIES,
+                        " inventory=inventory.internal:8080 , pricing=pricing.internal, search=*.search.internal")
                 .property(INVENTORY + "timeout.read", "30s");
 
         AgentConfig config = fixture.load();
         Dependency inventory = config.newResolver().resolve("inventory.internal", 8080);
 
-        assertThat(config.dependencyRules()).extracting(r -> r.name()).containsExactly("inventory", "pricing", "search");
+        assertThat(config.dependencyRules())
+                .extracting(r -> r.name())
+                .containsExactly("inventory", "pricing", "search");
         assertThat(inventory.name()).isEqualTo("inventory");
         assertThat(inventory.policy().readTimeoutMillis()).isEqualTo(30_000);
-        assertThat(config.newResolver().resolve("eu.search.internal", 443).name()).isEqualTo("search");
-        assertThat(config.newResolver().resolve("inventory.internal", 9999).named()).isFalse();
+        assertThat(config.newResolver().resolve("eu.search.internal", 443).name())
+                .isEqualTo("search");
+        assertThat(config.newResolver().resolve("inventory.internal", 9999).named())
+                .isFalse();
         assertThat(fixture.problems).isEmpty();
     }
 
@@ -326,15 +357,26 @@ class AgentConfigTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" is ignored with one line")
-    @ValueSource(strings = {"inventory", "=inventory.internal", "inventory=", "bad name=host", "bad.name=host",
-            "inv=host:99999", "inv=*.", "inv=http://host", "inv=host/path"})
+    @ValueSource(
+            strings = {
+                "inventory",
+                "=inventory.internal",
+                "inventory=",
+                "bad name=host",
+                "bad.name=host",
+                "inv=host:99999",
+                "inv=*.",
+                "inv=http://host",
+                "inv=host/path"
+            })
     void invalidDependencyEntryIsOneLineAndTheOtherEntriesAreKept(String bad) {
         fixture.property(AgentConfig.DEPENDENCIES, "pricing=pricing.internal," + bad + ",search=*.search.internal");
 
         AgentConfig config = fixture.load();
 
         assertThat(fixture.problems).hasSize(1);
-        assertThat(fixture.problems.get(0)).startsWith(AgentConfig.DEPENDENCIES + ": \"" + bad + "\"")
+        assertThat(fixture.problems.get(0))
+                .startsWith(AgentConfig.DEPENDENCIES + ": \"" + bad + "\"")
                 .contains("entry ignored");
         assertThat(config.dependencyRules()).extracting(r -> r.name()).containsExactly("pricing", "search");
     }
@@ -362,7 +404,9 @@ class AgentConfigTest {
 
         fixture.load();
 
-        assertThat(fixture.problems).singleElement().asString()
+        assertThat(fixture.problems)
+                .singleElement()
+                .asString()
                 .startsWith(AgentConfig.DEPENDENCY_PREFIX + "ghost.timeout.read:")
                 .contains("no dependency named \"ghost\"");
     }
@@ -384,7 +428,8 @@ class AgentConfigTest {
                 .property(AgentConfig.TRACING_ENABLED, "true")
                 .property(AgentConfig.DEPENDENCIES, "inventory=inventory.internal")
                 .property(INVENTORY + "retry.on", "503");
-        Arrays.stream(PolicyKey.values()).forEach(k -> fixture.property(P + k.suffix(), k.format(GuardPolicy.defaults())));
+        Arrays.stream(PolicyKey.values())
+                .forEach(k -> fixture.property(P + k.suffix(), k.format(GuardPolicy.defaults())));
 
         fixture.load();
 
@@ -398,7 +443,9 @@ class AgentConfigTest {
         GuardPolicy policy = fixture.load().defaultPolicy();
 
         assertThat(policy.backoffInitialMillis()).isEqualTo(2_000);
-        assertThat(fixture.problems).singleElement().asString()
+        assertThat(fixture.problems)
+                .singleElement()
+                .asString()
                 .startsWith(P + "retry.backoff.initial: \"2s\"")
                 .contains(P + "retry.backoff.max (1s)");
     }
@@ -435,8 +482,8 @@ class AgentConfigTest {
         fixture.property(AgentConfig.MODE, "watch");
 
         assertThat(fixture.load().enforce()).isTrue();
-        assertThat(fixture.problems).containsExactly(
-                AgentConfig.MODE + ": \"watch\" is not enforce or observe; using enforce");
+        assertThat(fixture.problems)
+                .containsExactly(AgentConfig.MODE + ": \"watch\" is not enforce or observe; using enforce");
     }
 
     @Test
@@ -477,8 +524,11 @@ class AgentConfigTest {
 
         fixture.load();
 
-        List<String> keys = fixture.problems.stream().map(l -> l.substring(0, l.indexOf(':'))).collect(Collectors.toList());
-        assertThat(keys).containsExactlyInAnyOrder(AgentConfig.MODE, P + "timeout.read", P + "retry.max-attempts",
-                AgentConfig.DEPENDENCIES);
+        List<String> keys = fixture.problems.stream()
+                .map(l -> l.substring(0, l.indexOf(':')))
+                .collect(Collectors.toList());
+        assertThat(keys)
+                .containsExactlyInAnyOrder(
+                        AgentConfig.MODE, P + "timeout.read", P + "retry.max-attempts", AgentConfig.DEPENDENCIES);
     }
 }

@@ -28,7 +28,8 @@ class ConfigSourceTest {
     @Test
     void environmentNameIsUpperCaseWithDotsAndDashesAsUnderscores() {
         assertThat(ConfigSource.envName("upstreamguard.timeout.connect")).isEqualTo("UPSTREAMGUARD_TIMEOUT_CONNECT");
-        assertThat(ConfigSource.envName("upstreamguard.retry.max-attempts")).isEqualTo("UPSTREAMGUARD_RETRY_MAX_ATTEMPTS");
+        assertThat(ConfigSource.envName("upstreamguard.retry.max-attempts"))
+                .isEqualTo("UPSTREAMGUARD_RETRY_MAX_ATTEMPTS");
         assertThat(ConfigSource.envName("upstreamguard.dependency.my-svc.timeout.read"))
                 .isEqualTo("UPSTREAMGUARD_DEPENDENCY_MY_SVC_TIMEOUT_READ");
     }
@@ -133,6 +134,7 @@ class ConfigSourceTest {
                 .env("UPSTREAMGUARD_FROM_ENV", "1");
 
         assertThat(fixture.source().propertyKeysStartingWith("upstreamguard."))
-                .containsExactly(ConfigSource.CONFIG_FILE_KEY, "upstreamguard.from.file", "upstreamguard.from.property");
+                .containsExactly(
+                        ConfigSource.CONFIG_FILE_KEY, "upstreamguard.from.file", "upstreamguard.from.property");
     }
 }

@@ -27,8 +27,9 @@ class ConfigurationDocTest {
         }
         String actual = Files.exists(PAGE) ? Files.readString(PAGE, StandardCharsets.UTF_8) : "";
         assertThat(actual)
-                .as("%s is out of date with PolicyKey and GuardPolicy.defaults(); regenerate it with "
-                        + "mvn -B -pl agent test -Dtest=ConfigurationDocTest -Dupstreamguard.docs.write=true",
+                .as(
+                        "%s is out of date with PolicyKey and GuardPolicy.defaults(); regenerate it with "
+                                + "mvn -B -pl agent test -Dtest=ConfigurationDocTest -Dupstreamguard.docs.write=true",
                         PAGE.normalize())
                 .isEqualTo(expected);
     }
@@ -48,8 +49,12 @@ class ConfigurationDocTest {
                         + "uses the default.\n\n")
                 .append("| key | default | meaning |\n| --- | --- | --- |\n");
         row(page, AgentConfig.ENABLED, "true", "`false`: the agent installs nothing");
-        row(page, AgentConfig.MODE, "enforce", "`observe`: trace only; timeouts and retries are computed "
-                + "and recorded on spans (`upstreamguard.would_retry`), the application's behaviour is unchanged");
+        row(
+                page,
+                AgentConfig.MODE,
+                "enforce",
+                "`observe`: trace only; timeouts and retries are computed "
+                        + "and recorded on spans (`upstreamguard.would_retry`), the application's behaviour is unchanged");
         for (PolicyKey key : PolicyKey.values()) {
             // the methods are a set: sorted, so the page does not change from one JVM to the next
             String value = key == PolicyKey.RETRY_METHODS
@@ -57,13 +62,23 @@ class ConfigurationDocTest {
                     : key.format(defaults);
             row(page, AgentConfig.PREFIX + key.suffix(), value, key.description());
         }
-        row(page, AgentConfig.DEPENDENCIES, "", "logical names for upstreams: "
-                + "`inventory=inventory.internal:8080,pricing=pricing.internal:9000,search=*.search.internal` "
-                + "(host, host:port, or `*.` suffix). Unnamed upstreams are named `host:port`");
-        page.append("| `").append(AgentConfig.DEPENDENCY_PREFIX).append("NAME.KEY` | | per-dependency override "
-                + "of any `timeout.*`, `retry.*`, `breaker.*`, `concurrency.*` or `deadline.*` key above, e.g. `upstreamguard.dependency.inventory.timeout.read=30s` |\n");
-        row(page, AgentConfig.TRACING_ENABLED, "true", "`false`: no spans, no trace headers; timeouts and "
-                + "retries still apply, and so do the metrics");
+        row(
+                page,
+                AgentConfig.DEPENDENCIES,
+                "",
+                "logical names for upstreams: "
+                        + "`inventory=inventory.internal:8080,pricing=pricing.internal:9000,search=*.search.internal` "
+                        + "(host, host:port, or `*.` suffix). Unnamed upstreams are named `host:port`");
+        page.append("| `")
+                .append(AgentConfig.DEPENDENCY_PREFIX)
+                .append(
+                        "NAME.KEY` | | per-dependency override "
+                                + "of any `timeout.*`, `retry.*`, `breaker.*`, `concurrency.*` or `deadline.*` key above, e.g. `upstreamguard.dependency.inventory.timeout.read=30s` |\n");
+        row(
+                page,
+                AgentConfig.TRACING_ENABLED,
+                "true",
+                "`false`: no spans, no trace headers; timeouts and " + "retries still apply, and so do the metrics");
         row(page, AgentConfig.DEBUG, "false", "`true`: prints each instrumented class (troubleshooting)");
         page.append("\nOpenTelemetry is configured by the SDK's own autoconfiguration: `otel.service.name`, "
                 + "`otel.exporter.otlp.endpoint` (default `http://localhost:4318`, `http/protobuf`), "
@@ -76,8 +91,12 @@ class ConfigurationDocTest {
     }
 
     private static void row(StringBuilder page, String key, String value, String meaning) {
-        page.append("| `").append(key).append("` | ")
+        page.append("| `")
+                .append(key)
+                .append("` | ")
                 .append(value.isEmpty() ? "empty" : "`" + value + "`")
-                .append(" | ").append(meaning).append(" |\n");
+                .append(" | ")
+                .append(meaning)
+                .append(" |\n");
     }
 }

@@ -12,15 +12,39 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DurationsTest {
 
     @ParameterizedTest(name = "\"{0}\" is {1} ms")
-    @CsvSource({"250ms, 250", "2s, 2000", "1m, 60000", "1h, 3600000", "0ms, 0", "0s, 0", "'  2S ', 2000",
-            "'1500 ms', 1500", "10M, 600000", "999999999999h, 3599999999996400000"})
+    @CsvSource({
+        "250ms, 250",
+        "2s, 2000",
+        "1m, 60000",
+        "1h, 3600000",
+        "0ms, 0",
+        "0s, 0",
+        "'  2S ', 2000",
+        "'1500 ms', 1500",
+        "10M, 600000",
+        "999999999999h, 3599999999996400000"
+    })
     void parsesEachUnit(String text, long millis) {
         assertThat(Durations.parseMillis(text)).isEqualTo(millis);
     }
 
     @ParameterizedTest(name = "\"{0}\" is not a duration")
-    @ValueSource(strings = {"", " ", "ms", "ten", "5", "1.5s", "-1s", "+1s", "2d", "2 seconds", "1m30s", "s2",
-            "1000000000000ms"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "ms",
+                "ten",
+                "5",
+                "1.5s",
+                "-1s",
+                "+1s",
+                "2d",
+                "2 seconds",
+                "1m30s",
+                "s2",
+                "1000000000000ms"
+            })
     void rejectsWhatIsNoDuration(String text) {
         assertThat(Durations.parseMillis(text)).isEqualTo(Durations.INVALID);
     }

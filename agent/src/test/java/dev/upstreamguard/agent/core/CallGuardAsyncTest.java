@@ -49,8 +49,8 @@ class CallGuardAsyncTest {
     }
 
     private static CallRequest request(String method) {
-        return new CallRequest(method, "http", "inventory.internal", 8080,
-                "http://inventory.internal:8080/items", true);
+        return new CallRequest(
+                method, "http", "inventory.internal", 8080, "http://inventory.internal:8080/items", true);
     }
 
     @Test
@@ -81,8 +81,8 @@ class CallGuardAsyncTest {
         sleeper.runNextScheduled();
         assertThat(result).isCompletedWithValue(ok);
         assertThat(exchange.attempts).extracting(Attempt::number).containsExactly(1, 2, 3);
-        assertThat(sleeper.scheduledDelays).containsExactly(
-                (long) Math.floor(0.25 * 101), (long) Math.floor(0.99 * 201));
+        assertThat(sleeper.scheduledDelays)
+                .containsExactly((long) Math.floor(0.25 * 101), (long) Math.floor(0.99 * 201));
         assertThat(exchange.discarded).containsExactly(first, second);
         assertThat(observer.attempts).extracting(a -> a.outcome).containsExactly(null, null, Outcome.SUCCESS);
     }
@@ -238,7 +238,8 @@ class CallGuardAsyncTest {
 
     @Test
     void cancellingDuringAnAttemptIsNoUpstreamFailureAndSpendsNoBudget() {
-        GuardPolicy policy = POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
         exchange.asyncLeavesPending();
 
         CompletableFuture<FakeResponse> result = guard(policy).executeAsync(request("GET"), exchange);
@@ -249,7 +250,8 @@ class CallGuardAsyncTest {
         assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
         assertThat(observer.ended().failure).isNull();
         assertThat(sleeper.pendingTasks()).isZero();
-        assertThat(observer.dependencies.get(0).budget().tryAcquireRetry(clock.nanoTime())).isTrue();
+        assertThat(observer.dependencies.get(0).budget().tryAcquireRetry(clock.nanoTime()))
+                .isTrue();
     }
 
     @Test

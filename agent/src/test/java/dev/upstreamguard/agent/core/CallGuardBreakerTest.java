@@ -23,8 +23,12 @@ class CallGuardBreakerTest {
 
     /** Opens after 4 attempts at 50 %; open 1 s; 2 probes; 5 attempts a call. */
     private static final GuardPolicy POLICY = GuardPolicy.defaults().toBuilder()
-            .maxAttempts(5).backoffInitialMillis(10).backoffMaxMillis(10)
-            .breakerMinAttempts(4).breakerOpenMillis(1_000).build();
+            .maxAttempts(5)
+            .backoffInitialMillis(10)
+            .backoffMaxMillis(10)
+            .breakerMinAttempts(4)
+            .breakerOpenMillis(1_000)
+            .build();
 
     private final FakeClock clock = new FakeClock();
     private final FakeSleeper sleeper = new FakeSleeper(clock);
@@ -32,8 +36,17 @@ class CallGuardBreakerTest {
     private final RecordingObserver observer = new RecordingObserver();
 
     private CallGuard guard(GuardPolicy policy, boolean enforce) {
-        return new CallGuard(new DependencyResolver(List.of(DependencyResolver.Rule.of("inventory", "inventory.internal")),
-                policy, Map.of("inventory", policy), randoms(0.0)), observer, enforce, clock, sleeper, randoms(0.0));
+        return new CallGuard(
+                new DependencyResolver(
+                        List.of(DependencyResolver.Rule.of("inventory", "inventory.internal")),
+                        policy,
+                        Map.of("inventory", policy),
+                        randoms(0.0)),
+                observer,
+                enforce,
+                clock,
+                sleeper,
+                randoms(0.0));
     }
 
     private static CallRequest get() {
@@ -76,7 +89,9 @@ class CallGuardBreakerTest {
 
         Throwable thrown = catchThrowable(() -> guard.execute(get(), exchange));
 
-        assertThat(thrown).isExactlyInstanceOf(UpstreamUnavailableException.class).isInstanceOf(ConnectException.class)
+        assertThat(thrown)
+                .isExactlyInstanceOf(UpstreamUnavailableException.class)
+                .isInstanceOf(ConnectException.class)
                 .hasMessage("upstream-guard: circuit open for dependency inventory; call rejected without being sent;"
                         + " next probe in 600 ms");
         UpstreamUnavailableException rejected = (UpstreamUnavailableException) thrown;
@@ -92,7 +107,8 @@ class CallGuardBreakerTest {
 
     @Test
     void rejectedCallsSpendNoRetryBudget() throws Throwable {
-        GuardPolicy tight = POLICY.toBuilder().budgetPercent(0).budgetMinPerSecond(0).build();
+        GuardPolicy tight =
+                POLICY.toBuilder().budgetPercent(0).budgetMinPerSecond(0).build();
         CallGuard guard = guard(tight, true);
         for (int i = 0; i < 4; i++) {
             exchange.then(refused());
@@ -100,7 +116,8 @@ class CallGuardBreakerTest {
         }
         assertThat(exchange.attempts).hasSize(4); // no budget: never retried, 4 calls opened it
         for (int i = 0; i < 50; i++) {
-            assertThat(catchThrowable(() -> guard.execute(get(), exchange))).isInstanceOf(UpstreamUnavailableException.class);
+            assertThat(catchThrowable(() -> guard.execute(get(), exchange)))
+                    .isInstanceOf(UpstreamUnavailableException.class);
         }
         assertThat(exchange.attempts).hasSize(4);
     }
@@ -118,7 +135,8 @@ class CallGuardBreakerTest {
         assertThat(observer.last().outcome).isEqualTo(Outcome.CIRCUIT_OPEN);
         assertThat(exchange.attempts).hasSize(5);
         clock.advanceMillis(1_999);
-        assertThat(catchThrowable(() -> guard.execute(get(), exchange))).isInstanceOf(UpstreamUnavailableException.class);
+        assertThat(catchThrowable(() -> guard.execute(get(), exchange)))
+                .isInstanceOf(UpstreamUnavailableException.class);
         clock.advanceMillis(1);
         exchange.then(response(200), response(200), response(200));
         assertThat(guard.execute(get(), exchange).status).isEqualTo(200);
@@ -146,7 +164,8 @@ class CallGuardBreakerTest {
 
     @Test
     void theConcurrencyLimitRejectsBeyondItsAttemptsInFlightAndFreesSlotsOnEveryEnd() throws Exception {
-        GuardPolicy limited = POLICY.toBuilder().concurrencyMax(2).breakerEnabled(false).build();
+        GuardPolicy limited =
+                POLICY.toBuilder().concurrencyMax(2).breakerEnabled(false).build();
         CallGuard guard = guard(limited, true);
         exchange.asyncLeavesPending();
         CompletableFuture<FakeResponse> first = guard.executeAsync(get(), exchange);
@@ -157,7 +176,8 @@ class CallGuardBreakerTest {
         assertThat(third).isCompletedExceptionally();
         Throwable cause = catchThrowable(third::get);
         assertThat(cause).isInstanceOf(ExecutionException.class);
-        assertThat(cause.getCause()).isInstanceOf(UpstreamUnavailableException.class)
+        assertThat(cause.getCause())
+                .isInstanceOf(UpstreamUnavailableException.class)
                 .hasMessage("upstream-guard: dependency inventory is at its concurrency limit; call rejected without"
                         + " being sent");
         assertThat(observer.last().failure).isEqualTo(FailureKind.CONCURRENCY_LIMIT);

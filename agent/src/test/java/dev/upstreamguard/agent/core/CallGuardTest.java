@@ -59,8 +59,8 @@ class CallGuardTest {
     }
 
     private static CallRequest request(String method, boolean replayable) {
-        return new CallRequest(method, "http", "inventory.internal", 8080,
-                "http://inventory.internal:8080/items", replayable);
+        return new CallRequest(
+                method, "http", "inventory.internal", 8080, "http://inventory.internal:8080/items", replayable);
     }
 
     private static CallRequest get() {
@@ -104,9 +104,8 @@ class CallGuardTest {
         assertThat(exchange.attempts).extracting(Attempt::number).containsExactly(1, 2, 3);
         assertThat(observer.attempts).extracting(a -> a.number).containsExactly(1, 2, 3);
         // full jitter: retry n waits floor(random * (ceiling + 1)), ceiling = min(max, initial * 2^(n-1))
-        assertThat(sleeper.sleeps).containsExactly(
-                (long) Math.floor(0.25 * (100 + 1)),
-                (long) Math.floor(0.99 * (200 + 1)));
+        assertThat(sleeper.sleeps)
+                .containsExactly((long) Math.floor(0.25 * (100 + 1)), (long) Math.floor(0.99 * (200 + 1)));
     }
 
     @Test
@@ -119,7 +118,9 @@ class CallGuardTest {
         assertThat(sleeper.sleeps).hasSize(5);
         for (int retry = 1; retry <= 5; retry++) {
             long ceiling = Math.min(1_000, 100L << (retry - 1));
-            assertThat(sleeper.sleeps.get(retry - 1)).as("wait before retry %d", retry).isBetween(0L, ceiling);
+            assertThat(sleeper.sleeps.get(retry - 1))
+                    .as("wait before retry %d", retry)
+                    .isBetween(0L, ceiling);
         }
         // a random just below 1 reaches each ceiling: 100, 200, 400, 800 and then the 1s cap
         assertThat(sleeper.sleeps).containsExactly(100L, 200L, 400L, 800L, 1_000L);
@@ -328,8 +329,10 @@ class CallGuardTest {
         assertThat(posted.status).isEqualTo(503);
         assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.NON_IDEMPOTENT);
 
-        ScriptedExchange slow = new ScriptedExchange(clock).appRetries(100, 10_000).statuses(503, 503, 503, 503, 503);
-        FakeResponse last = guard(POLICY.toBuilder().callTimeoutMillis(35_000).build()).execute(get(), slow);
+        ScriptedExchange slow =
+                new ScriptedExchange(clock).appRetries(100, 10_000).statuses(503, 503, 503, 503, 503);
+        FakeResponse last =
+                guard(POLICY.toBuilder().callTimeoutMillis(35_000).build()).execute(get(), slow);
 
         assertThat(last.status).isEqualTo(503);
         // past the agent's 3 attempts: at 0, 10, 20 and 30 s; a fifth at 40 s would pass the 35 s call timeout
@@ -390,7 +393,8 @@ class CallGuardTest {
 
     @Test
     void noAttemptStartsOnceTheCallTimeoutHasPassedAndReadTimeoutsShrinkToTheTimeLeft() throws Throwable {
-        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(10).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(10).build();
         exchange.eachAttemptTakes(400).statuses(503, 503, 503, 503);
 
         FakeResponse result = guard(policy, true, randoms(0.0)).execute(get(), exchange);
@@ -454,8 +458,10 @@ class CallGuardTest {
 
         guard(POLICY).execute(get(), exchange);
 
-        assertThat(exchange.attempts).extracting(Attempt::traceparent)
-                .containsExactly(observer.attempt(1).traceparent(), observer.attempt(2).traceparent())
+        assertThat(exchange.attempts)
+                .extracting(Attempt::traceparent)
+                .containsExactly(
+                        observer.attempt(1).traceparent(), observer.attempt(2).traceparent())
                 .doesNotHaveDuplicates();
         assertThat(exchange.attempts).extracting(Attempt::tracestate).containsExactly("vendor=1", "vendor=2");
         assertThat(exchange.attempts).allSatisfy(a -> assertThat(a.enforce()).isTrue());
@@ -529,7 +535,8 @@ class CallGuardTest {
     @Test
     void spentRetryBudgetStopsTheRetries() throws Throwable {
         // 100% of one request and nothing per second: exactly one retry is allowed
-        GuardPolicy policy = POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
         FakeResponse second = response(503);
         exchange.then(response(503), second);
 
@@ -543,7 +550,8 @@ class CallGuardTest {
     @Test
     void retryBudgetCountsTheRequestsOfEveryCallToTheDependency() throws Throwable {
         // 50% of the requests and nothing per second: one call earns half a retry, two calls one
-        GuardPolicy policy = POLICY.toBuilder().budgetPercent(50).budgetMinPerSecond(0).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().budgetPercent(50).budgetMinPerSecond(0).build();
         CallGuard guard = guard(policy);
         exchange.statuses(503, 503, 200);
 
@@ -590,7 +598,8 @@ class CallGuardTest {
         ConnectException refused = new ConnectException("refused");
         exchange.then(refused);
 
-        Throwable thrown = catchThrowable(() -> guard(POLICY, false, randoms(0.5)).execute(get(), exchange));
+        Throwable thrown =
+                catchThrowable(() -> guard(POLICY, false, randoms(0.5)).execute(get(), exchange));
 
         assertThat(thrown).isSameAs(refused);
         assertThat(thrown.getSuppressed()).isEmpty();
@@ -683,7 +692,8 @@ class CallGuardTest {
     @Test
     void aCallCancelledDuringAnAttemptIsNotRetriedAndSpendsNoBudget() {
         // a budget of exactly one retry: were the cancellation taken for a reset, the retry would spend it
-        GuardPolicy policy = POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().budgetPercent(100).budgetMinPerSecond(0).build();
         CallGuard guard = guard(policy);
         IOException canceled = new IOException("Canceled");
         exchange.then(canceled).onAttemptEnd(() -> exchange.cancel(false));
@@ -697,7 +707,8 @@ class CallGuardTest {
         assertThat(observer.attempt(1).outcome).isEqualTo(Outcome.CANCELLED);
         assertThat(observer.ended().outcome).isEqualTo(Outcome.CANCELLED);
         assertThat(observer.ended().failure).isNull();
-        assertThat(observer.dependencies.get(0).budget().tryAcquireRetry(clock.nanoTime())).isTrue();
+        assertThat(observer.dependencies.get(0).budget().tryAcquireRetry(clock.nanoTime()))
+                .isTrue();
     }
 
     @Test
@@ -771,8 +782,12 @@ class CallGuardTest {
 
     @Test
     void theConnectTimeoutShrinksToTheCallsTimeLeft() throws Throwable {
-        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).connectTimeoutMillis(500)
-                .readTimeoutMillis(400).maxAttempts(10).build();
+        GuardPolicy policy = POLICY.toBuilder()
+                .callTimeoutMillis(1_000)
+                .connectTimeoutMillis(500)
+                .readTimeoutMillis(400)
+                .maxAttempts(10)
+                .build();
         exchange.eachAttemptTakes(400).statuses(503, 503, 503);
 
         guard(policy, true, randoms(0.0)).execute(get(), exchange);
@@ -786,7 +801,8 @@ class CallGuardTest {
     @Test
     void noRetryStartsWithLessThanTheMinimumLeft() throws Throwable {
         // 950 ms of a 1 s call are gone after the first attempt: 50 ms left, under the 100 ms minimum
-        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(10).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(10).build();
         FakeResponse unavailable = response(503);
         exchange.eachAttemptTakes(950).then(unavailable);
 
@@ -799,7 +815,8 @@ class CallGuardTest {
 
     @Test
     void aRetryStartsWhenExactlyTheMinimumIsLeftAfterItsWait() throws Throwable {
-        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(2).build();
+        GuardPolicy policy =
+                POLICY.toBuilder().callTimeoutMillis(1_000).maxAttempts(2).build();
         exchange.eachAttemptTakes(900).statuses(503, 200);
 
         FakeResponse result = guard(policy, true, randoms(0.0)).execute(get(), exchange);
@@ -810,7 +827,10 @@ class CallGuardTest {
 
     @Test
     void theMinimumIsTheReadTimeoutWhenThatIsShorter() throws Throwable {
-        GuardPolicy policy = POLICY.toBuilder().callTimeoutMillis(1_000).readTimeoutMillis(30).maxAttempts(2)
+        GuardPolicy policy = POLICY.toBuilder()
+                .callTimeoutMillis(1_000)
+                .readTimeoutMillis(30)
+                .maxAttempts(2)
                 .build();
         exchange.eachAttemptTakes(960).statuses(503, 200);
 

@@ -19,7 +19,8 @@ class CircuitBreakerTest {
     private static final long T0 = 777_000 * MS; // not zero: nothing may rely on a zero origin
 
     /** 10 s window, 10 attempts, 50 %, open 5 s (max 60 s), 2 probes; call timeout 3 s. */
-    private static final GuardPolicy POLICY = GuardPolicy.defaults().toBuilder().callTimeoutMillis(3_000).build();
+    private static final GuardPolicy POLICY =
+            GuardPolicy.defaults().toBuilder().callTimeoutMillis(3_000).build();
 
     private final List<String> log = new ArrayList<>();
     private double nextRandom = 0.5;
@@ -54,8 +55,9 @@ class CircuitBreakerTest {
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(b.tryAcquire(T0)).isEqualTo(CircuitBreaker.REJECTED);
         assertThat(b.millisUntilProbe(T0 + 1_000 * MS)).isEqualTo(4_000);
-        assertThat(log).containsExactly("circuit breaker of inventory: closed -> open (failure rate 50% of 10"
-                + " attempts in the window; next probe in 5000 ms)");
+        assertThat(log)
+                .containsExactly("circuit breaker of inventory: closed -> open (failure rate 50% of 10"
+                        + " attempts in the window; next probe in 5000 ms)");
     }
 
     @Test
@@ -70,7 +72,8 @@ class CircuitBreakerTest {
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
         assertThat(b.tryAcquire(half)).isEqualTo(CircuitBreaker.PROBE);
         b.record(CircuitBreaker.PROBE, false, half);
-        assertThat(b.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN); // 1 of the 2 probes: the given-back one did not count
+        assertThat(b.state())
+                .isEqualTo(CircuitBreaker.State.HALF_OPEN); // 1 of the 2 probes: the given-back one did not count
         b.giveBack(CircuitBreaker.PERMITTED); // an ordinary permit: nothing to give back
         assertThat(b.tryAcquire(half)).isEqualTo(CircuitBreaker.PROBE);
         b.record(CircuitBreaker.PROBE, false, half);
@@ -112,7 +115,8 @@ class CircuitBreakerTest {
         assertThat(b.counts(FailureKind.DNS_FAILURE, -1)).isFalse();
         assertThat(b.counts(null, 200)).isFalse();
 
-        CircuitBreaker listed = breaker(POLICY.toBuilder().breakerOn(RetryOn.parse("429,500")).build());
+        CircuitBreaker listed =
+                breaker(POLICY.toBuilder().breakerOn(RetryOn.parse("429,500")).build());
         assertThat(listed.counts(FailureKind.STATUS, 429)).isTrue();
         assertThat(listed.counts(FailureKind.STATUS, 500)).isTrue();
         assertThat(listed.counts(FailureKind.STATUS, 503)).isFalse();
@@ -139,10 +143,11 @@ class CircuitBreakerTest {
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(b.tryAcquire(t)).isEqualTo(CircuitBreaker.PERMITTED);
         assertThat(log).hasSize(3);
-        assertThat(log.get(1)).isEqualTo("circuit breaker of inventory: open -> half-open (open duration over;"
-                + " letting one probe call through at a time)");
-        assertThat(log.get(2)).isEqualTo("circuit breaker of inventory: half-open -> closed (2 probe(s) in a row"
-                + " succeeded)");
+        assertThat(log.get(1))
+                .isEqualTo("circuit breaker of inventory: open -> half-open (open duration over;"
+                        + " letting one probe call through at a time)");
+        assertThat(log.get(2))
+                .isEqualTo("circuit breaker of inventory: half-open -> closed (2 probe(s) in a row" + " succeeded)");
         // closing starts a fresh window: the failures that opened it are forgotten
         attempts(b, t, 9, true);
         assertThat(b.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -164,8 +169,8 @@ class CircuitBreakerTest {
         assertThat(b.tryAcquire(t)).isEqualTo(CircuitBreaker.PROBE);
         b.record(CircuitBreaker.PROBE, true, t);
         assertThat(b.millisUntilProbe(t)).isEqualTo(20_000);
-        assertThat(log.get(log.size() - 1)).isEqualTo(
-                "circuit breaker of inventory: half-open -> open (a probe failed; next probe in 20000 ms)");
+        assertThat(log.get(log.size() - 1))
+                .isEqualTo("circuit breaker of inventory: half-open -> open (a probe failed; next probe in 20000 ms)");
 
         // 40 s, then capped at 60 s, never more, whatever the jitter
         assertThat(b.reopenNanos(3, 0.0)).isEqualTo(40_000 * MS);

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DependencyResolverTest {
 
     private static final GuardPolicy DEFAULT = GuardPolicy.defaults();
-    private static final GuardPolicy SLOW = DEFAULT.toBuilder().readTimeoutMillis(30_000).build();
+    private static final GuardPolicy SLOW =
+            DEFAULT.toBuilder().readTimeoutMillis(30_000).build();
 
     private static DependencyResolver resolver(Rule... rules) {
         return new DependencyResolver(List.of(rules), DEFAULT, Map.of("inventory", SLOW));
@@ -60,9 +61,7 @@ class DependencyResolverTest {
 
     @Test
     void longestSuffixWins() {
-        DependencyResolver r = resolver(
-                Rule.of("internal", "*.internal"),
-                Rule.of("search", "*.search.internal"));
+        DependencyResolver r = resolver(Rule.of("internal", "*.internal"), Rule.of("search", "*.search.internal"));
 
         assertThat(r.resolve("eu.search.internal", 80).name()).isEqualTo("search");
         assertThat(r.resolve("eu.pricing.internal", 80).name()).isEqualTo("internal");
@@ -112,8 +111,7 @@ class DependencyResolverTest {
     @Test
     void everyAddressOfANamedDependencySharesOneDependency() {
         DependencyResolver r = resolver(
-                Rule.of("inventory", "inventory-a.internal"),
-                Rule.of("inventory", "inventory-b.internal:8080"));
+                Rule.of("inventory", "inventory-a.internal"), Rule.of("inventory", "inventory-b.internal:8080"));
 
         Dependency a = r.resolve("inventory-a.internal", 80);
         Dependency b = r.resolve("inventory-b.internal", 8080);
@@ -124,9 +122,10 @@ class DependencyResolverTest {
 
     @Test
     void budgetFollowsThePolicyOfTheDependency() {
-        GuardPolicy none = DEFAULT.toBuilder().budgetPercent(0).budgetMinPerSecond(0).build();
-        DependencyResolver r = new DependencyResolver(List.of(Rule.of("strict", "strict")), DEFAULT,
-                Map.of("strict", none));
+        GuardPolicy none =
+                DEFAULT.toBuilder().budgetPercent(0).budgetMinPerSecond(0).build();
+        DependencyResolver r =
+                new DependencyResolver(List.of(Rule.of("strict", "strict")), DEFAULT, Map.of("strict", none));
 
         assertThat(r.resolve("strict", 80).budget().tryAcquireRetry(0)).isFalse();
         assertThat(r.resolve("lenient", 80).budget().tryAcquireRetry(0)).isTrue();
@@ -146,8 +145,9 @@ class DependencyResolverTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" is not a pattern")
-    @ValueSource(strings = {"", " ", "*", "*.", "*.bad host", "host name", "http://host", "host/path",
-            "[::1]:8080", "a:b:c"})
+    @ValueSource(
+            strings = {"", " ", "*", "*.", "*.bad host", "host name", "http://host", "host/path", "[::1]:8080", "a:b:c"
+            })
     void invalidPatternIsRejectedNamingIt(String pattern) {
         assertThatThrownBy(() -> Rule.of("x", pattern))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -185,7 +185,9 @@ class DependencyResolverTest {
                 late = r.resolve("late.pods.test", 9000); // first seen once the table is full: busy from now on
             }
             if (late != null) {
-                assertThat(r.resolve("late.pods.test", 9000)).as("port %d", port).isSameAs(late);
+                assertThat(r.resolve("late.pods.test", 9000))
+                        .as("port %d", port)
+                        .isSameAs(late);
             }
             assertThat(r.cachedPairs()).isLessThanOrEqualTo(DependencyResolver.MAX_CACHED);
         }
@@ -196,9 +198,11 @@ class DependencyResolverTest {
         GuardPolicy policy = late.policy();
         int allowed = policy.budgetMinPerSecond() * RetryBudget.SLOTS;
         for (int i = 0; i < allowed; i++) {
-            assertThat(r.resolve("late.pods.test", 9000).budget().tryAcquireRetry(0)).isTrue();
+            assertThat(r.resolve("late.pods.test", 9000).budget().tryAcquireRetry(0))
+                    .isTrue();
         }
-        assertThat(r.resolve("late.pods.test", 9000).budget().tryAcquireRetry(0)).isFalse();
+        assertThat(r.resolve("late.pods.test", 9000).budget().tryAcquireRetry(0))
+                .isFalse();
         // the oldest one-off pairs were the ones forgotten
         Dependency first = r.resolve("churning.pods.test", 1);
         assertThat(r.resolve("churning.pods.test", 1)).isSameAs(first);

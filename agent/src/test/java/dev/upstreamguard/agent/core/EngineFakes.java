@@ -452,53 +452,53 @@ final class EngineFakes {
         void assertEveryCallEndedOnce() {
             for (int i = 0; i < ends.size(); i++) {
                 if (ends.get(i).size() != 1) {
-                    throw new AssertionError("call " + (i + 1) + " ended " + ends.get(i).size() + " times: "
-                            + ends.get(i));
+                    throw new AssertionError(
+                            "call " + (i + 1) + " ended " + ends.get(i).size() + " times: " + ends.get(i));
                 }
             }
             for (RecordedAttempt a : attempts) {
                 if (a.ends != 1 || a.stops != 1) {
-                    throw new AssertionError("attempt " + a.number + " stopped " + a.stops + " and ended "
-                            + a.ends + " times");
+                    throw new AssertionError(
+                            "attempt " + a.number + " stopped " + a.stops + " and ended " + a.ends + " times");
                 }
             }
         }
 
         private AttemptTrace trace(RecordedAttempt recorded, int number) {
-                return new AttemptTrace() {
-                    @Override
-                    public String traceparent() {
-                        return recorded.traceparent();
-                    }
+            return new AttemptTrace() {
+                @Override
+                public String traceparent() {
+                    return recorded.traceparent();
+                }
 
-                    @Override
-                    public String tracestate() {
-                        return "vendor=" + number;
-                    }
+                @Override
+                public String tracestate() {
+                    return "vendor=" + number;
+                }
 
-                    @Override
-                    public void wouldReject() {
-                        recorded.wouldReject = true;
-                    }
+                @Override
+                public void wouldReject() {
+                    recorded.wouldReject = true;
+                }
 
-                    @Override
-                    public void stop(int status, Throwable error, FailureKind failure) {
-                        recorded.stops++;
-                        recorded.status = status;
-                        recorded.error = error;
-                        recorded.failure = failure;
-                    }
+                @Override
+                public void stop(int status, Throwable error, FailureKind failure) {
+                    recorded.stops++;
+                    recorded.status = status;
+                    recorded.error = error;
+                    recorded.failure = failure;
+                }
 
-                    @Override
-                    public void end(Outcome outcome, boolean wouldRetry) {
-                        if (recorded.stops != 1) {
-                            throw new AssertionError("attempt " + number + " ended before it stopped");
-                        }
-                        recorded.ends++;
-                        recorded.outcome = outcome;
-                        recorded.wouldRetry = wouldRetry;
+                @Override
+                public void end(Outcome outcome, boolean wouldRetry) {
+                    if (recorded.stops != 1) {
+                        throw new AssertionError("attempt " + number + " ended before it stopped");
                     }
-                };
+                    recorded.ends++;
+                    recorded.outcome = outcome;
+                    recorded.wouldRetry = wouldRetry;
+                }
+            };
         }
 
         RecordedAttempt attempt(int number) {

@@ -42,7 +42,8 @@ class FailureClassifierTest {
 
     @Test
     void unknownHostStaysADnsFailureEvenWhileConnecting() {
-        assertThat(FailureClassifier.classify(new UnknownHostException("x"), true)).isEqualTo(FailureKind.DNS_FAILURE);
+        assertThat(FailureClassifier.classify(new UnknownHostException("x"), true))
+                .isEqualTo(FailureKind.DNS_FAILURE);
     }
 
     @Test
@@ -145,7 +146,8 @@ class FailureClassifierTest {
 
     @Test
     void protocolErrorIsNotAnUpstreamFailure() {
-        assertThat(classify(new ProtocolException("Server redirected too many times"))).isNull();
+        assertThat(classify(new ProtocolException("Server redirected too many times")))
+                .isNull();
     }
 
     @Test

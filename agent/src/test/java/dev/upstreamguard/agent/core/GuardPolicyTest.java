@@ -118,14 +118,19 @@ class GuardPolicyTest {
                 v -> new GuardPolicy.Builder().readTimeoutMillis(v),
                 v -> new GuardPolicy.Builder().callTimeoutMillis(v));
         for (ThrowingConsumer<Long> setter : setters) {
-            assertThatThrownBy(() -> setter.accept(0L)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> setter.accept(0L))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("above zero");
             assertThatThrownBy(() -> setter.accept(-1L)).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> setter.accept(DAY + 1)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> setter.accept(DAY + 1))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("24h");
         }
         GuardPolicy edges = new GuardPolicy.Builder()
-                .connectTimeoutMillis(1).readTimeoutMillis(DAY).callTimeoutMillis(DAY).build();
+                .connectTimeoutMillis(1)
+                .readTimeoutMillis(DAY)
+                .callTimeoutMillis(DAY)
+                .build();
         assertThat(edges.connectTimeoutMillis()).isEqualTo(1);
         assertThat(edges.readTimeoutMillis()).isEqualTo(DAY);
     }
@@ -133,7 +138,10 @@ class GuardPolicyTest {
     @Test
     void waitsMayBeZeroButNotNegativeOrAboveADay() {
         GuardPolicy zero = new GuardPolicy.Builder()
-                .backoffInitialMillis(0).backoffMaxMillis(0).retryAfterMaxMillis(0).build();
+                .backoffInitialMillis(0)
+                .backoffMaxMillis(0)
+                .retryAfterMaxMillis(0)
+                .build();
         assertThat(zero.backoffInitialMillis()).isZero();
         assertThat(zero.backoffMaxMillis()).isZero();
         assertThat(zero.retryAfterMaxMillis()).isZero();
@@ -148,27 +156,34 @@ class GuardPolicyTest {
 
     @Test
     void maxAttemptsIsFrom1To100() {
-        assertThat(new GuardPolicy.Builder().maxAttempts(1).build().maxAttempts()).isEqualTo(1);
-        assertThat(new GuardPolicy.Builder().maxAttempts(100).build().maxAttempts()).isEqualTo(100);
+        assertThat(new GuardPolicy.Builder().maxAttempts(1).build().maxAttempts())
+                .isEqualTo(1);
+        assertThat(new GuardPolicy.Builder().maxAttempts(100).build().maxAttempts())
+                .isEqualTo(100);
         assertThatThrownBy(() -> new GuardPolicy.Builder().maxAttempts(0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 100");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 100");
         assertThatThrownBy(() -> new GuardPolicy.Builder().maxAttempts(101))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void budgetPercentIsFrom0To1000() {
-        assertThat(new GuardPolicy.Builder().budgetPercent(0).build().budgetPercent()).isZero();
-        assertThat(new GuardPolicy.Builder().budgetPercent(1000).build().budgetPercent()).isEqualTo(1000);
+        assertThat(new GuardPolicy.Builder().budgetPercent(0).build().budgetPercent())
+                .isZero();
+        assertThat(new GuardPolicy.Builder().budgetPercent(1000).build().budgetPercent())
+                .isEqualTo(1000);
         assertThatThrownBy(() -> new GuardPolicy.Builder().budgetPercent(-1))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GuardPolicy.Builder().budgetPercent(1001))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 1000");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 to 1000");
     }
 
     @Test
     void budgetMinPerSecondIsFrom0To100000() {
-        assertThat(new GuardPolicy.Builder().budgetMinPerSecond(0).build().budgetMinPerSecond()).isZero();
+        assertThat(new GuardPolicy.Builder().budgetMinPerSecond(0).build().budgetMinPerSecond())
+                .isZero();
         assertThat(new GuardPolicy.Builder().budgetMinPerSecond(100_000).build().budgetMinPerSecond())
                 .isEqualTo(100_000);
         assertThatThrownBy(() -> new GuardPolicy.Builder().budgetMinPerSecond(-1))

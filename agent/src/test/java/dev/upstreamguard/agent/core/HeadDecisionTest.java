@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 class HeadDecisionTest {
 
     private static final GuardPolicy POLICY = GuardPolicy.defaults().toBuilder()
-            .backoffInitialMillis(100).backoffMaxMillis(1_000).build();
+            .backoffInitialMillis(100)
+            .backoffMaxMillis(1_000)
+            .build();
 
     private final FakeClock clock = new FakeClock();
     private final FakeSleeper sleeper = new FakeSleeper(clock);
@@ -32,8 +34,8 @@ class HeadDecisionTest {
     private final HeadFirstExchange exchange = new HeadFirstExchange();
 
     private CallGuard guard(GuardPolicy policy, boolean enforce) {
-        return new CallGuard(new DependencyResolver(List.of(), policy, Map.of()), observer, enforce, clock, sleeper,
-                randoms(0.5));
+        return new CallGuard(
+                new DependencyResolver(List.of(), policy, Map.of()), observer, enforce, clock, sleeper, randoms(0.5));
     }
 
     private static CallRequest get() {
@@ -70,7 +72,8 @@ class HeadDecisionTest {
         FakeResponse last = response(503);
         exchange.head(503, response(503)).head(503, last);
 
-        FakeResponse result = guard(POLICY.toBuilder().maxAttempts(2).build(), true).execute(get(), exchange);
+        FakeResponse result =
+                guard(POLICY.toBuilder().maxAttempts(2).build(), true).execute(get(), exchange);
 
         assertThat(result).isSameAs(last);
         assertThat(exchange.answers).containsExactly(true, false);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class HealthSnapshotTest {
 
     private final EngineFakes.FakeClock clock = new EngineFakes.FakeClock();
-    private final GuardPolicy policy = GuardPolicy.defaults().toBuilder().callTimeoutMillis(3_000).build();
+    private final GuardPolicy policy =
+            GuardPolicy.defaults().toBuilder().callTimeoutMillis(3_000).build();
     private final DependencyResolver resolver = new DependencyResolver(
             List.of(DependencyResolver.Rule.of("inventory", "inventory.internal")), policy, Map.of(), () -> 0.0);
     private final HealthSnapshot snapshot = new HealthSnapshot(resolver, clock);
@@ -37,9 +38,13 @@ class HealthSnapshotTest {
     void closedAndHealthyIsUp() {
         attempts(resolver.resolve("inventory.internal", 80), 12, 2); // 17 %: under half of 50 %
 
-        assertThat(only()).containsEntry("name", "inventory").containsEntry("named", true)
-                .containsEntry("status", "UP").containsEntry("breaker", "closed")
-                .containsEntry("attempts", 12).containsEntry("failed", 2)
+        assertThat(only())
+                .containsEntry("name", "inventory")
+                .containsEntry("named", true)
+                .containsEntry("status", "UP")
+                .containsEntry("breaker", "closed")
+                .containsEntry("attempts", 12)
+                .containsEntry("failed", 2)
                 .containsEntry("lastFailure", "connect-failure")
                 .containsEntry("lastFailureAt", EngineFakes.FakeClock.START_EPOCH_MILLIS)
                 .doesNotContainKey("nextProbeInSeconds");
@@ -49,7 +54,9 @@ class HealthSnapshotTest {
     void closedButFailingAtHalfTheThresholdIsDegraded() {
         attempts(resolver.resolve("inventory.internal", 80), 12, 3); // 25 % = half of 50 %
 
-        assertThat(only()).containsEntry("status", "DEGRADED").containsEntry("breaker", "closed")
+        assertThat(only())
+                .containsEntry("status", "DEGRADED")
+                .containsEntry("breaker", "closed")
                 .containsEntry("failureRate", 0.25);
     }
 
@@ -59,8 +66,12 @@ class HealthSnapshotTest {
         attempts(d, 10, 10);
         clock.advanceMillis(1_200);
 
-        assertThat(only()).containsEntry("status", "DOWN").containsEntry("breaker", "open")
-                .containsEntry("nextProbeInSeconds", 4L).containsEntry("attempts", 10).containsEntry("failed", 10)
+        assertThat(only())
+                .containsEntry("status", "DOWN")
+                .containsEntry("breaker", "open")
+                .containsEntry("nextProbeInSeconds", 4L)
+                .containsEntry("attempts", 10)
+                .containsEntry("failed", 10)
                 .containsEntry("failureRate", 1.0);
 
         clock.advanceMillis(4_000);
@@ -69,7 +80,9 @@ class HealthSnapshotTest {
 
         d.breaker().record(probe, false, clock.nanoTime());
         d.breaker().record(d.breaker().tryAcquire(clock.nanoTime()), false, clock.nanoTime());
-        assertThat(only()).containsEntry("status", "UP").containsEntry("breaker", "closed")
+        assertThat(only())
+                .containsEntry("status", "UP")
+                .containsEntry("breaker", "closed")
                 .containsEntry("attempts", 0);
     }
 
@@ -79,19 +92,30 @@ class HealthSnapshotTest {
         resolver.onBreakerTransition((dependency, state) -> transitions.add(dependency.name() + " " + state.label()));
         attempts(resolver.resolve("pod-7.inventory.test", 8080), 10, 10);
 
-        assertThat(only()).containsEntry("name", "pod-7.inventory.test:8080").containsEntry("named", false)
+        assertThat(only())
+                .containsEntry("name", "pod-7.inventory.test:8080")
+                .containsEntry("named", false)
                 .containsEntry("status", "DOWN");
         assertThat(transitions).containsExactly("pod-7.inventory.test:8080 open");
     }
 
     @Test
     void withoutABreakerADependencyIsUp() {
-        DependencyResolver noBreaker = new DependencyResolver(List.of(),
-                policy.toBuilder().breakerEnabled(false).build(), Map.of());
+        DependencyResolver noBreaker = new DependencyResolver(
+                List.of(), policy.toBuilder().breakerEnabled(false).build(), Map.of());
         noBreaker.resolve("a.internal", 80).failed(FailureKind.TIMEOUT, 42L);
 
-        assertThat(new HealthSnapshot(noBreaker, clock).get()).containsExactly(
-                Map.of("name", "a.internal:80", "named", false, "status", "UP", "lastFailure", "timeout",
-                        "lastFailureAt", 42L));
+        assertThat(new HealthSnapshot(noBreaker, clock).get())
+                .containsExactly(Map.of(
+                        "name",
+                        "a.internal:80",
+                        "named",
+                        false,
+                        "status",
+                        "UP",
+                        "lastFailure",
+                        "timeout",
+                        "lastFailureAt",
+                        42L));
     }
 }

@@ -25,8 +25,13 @@ class RequestRecordingTest {
     private final FakeClock clock = new FakeClock();
     private final ScriptedExchange exchange = new ScriptedExchange(clock);
     private final RecordingObserver spans = new RecordingObserver();
-    private final CallGuard guard = new CallGuard(new DependencyResolver(List.of(), GuardPolicy.defaults(), Map.of()),
-            new RequestRecording(spans), true, clock, new FakeSleeper(clock), randoms(0.5));
+    private final CallGuard guard = new CallGuard(
+            new DependencyResolver(List.of(), GuardPolicy.defaults(), Map.of()),
+            new RequestRecording(spans),
+            true,
+            clock,
+            new FakeSleeper(clock),
+            randoms(0.5));
     private final Object scope = RequestBridge.open(null, null);
     private Object previous;
 
@@ -53,7 +58,9 @@ class RequestRecordingTest {
 
         assertThat(thrown).isSameAs(last);
         Map<String, Object> call = RequestBridge.failureDelivering(scope, new IllegalStateException("wrapped", thrown));
-        assertThat(call).containsEntry("failure", "connect-failure").containsEntry("attempts", 3)
+        assertThat(call)
+                .containsEntry("failure", "connect-failure")
+                .containsEntry("attempts", 3)
                 .containsEntry("exception", "java.net.ConnectException");
         assertThat(RequestBridge.lastCall(scope)).isSameAs(call);
         // The attempts' spans were still ended, each once.
@@ -66,7 +73,9 @@ class RequestRecordingTest {
 
         guard.execute(get(), exchange);
 
-        assertThat(RequestBridge.lastFailure(scope)).containsEntry("failure", "status").containsEntry("status", 503)
+        assertThat(RequestBridge.lastFailure(scope))
+                .containsEntry("failure", "status")
+                .containsEntry("status", 503)
                 .doesNotContainKey("exception");
         assertThat(RequestBridge.lastCall(scope)).isSameAs(RequestBridge.lastFailure(scope));
     }
@@ -79,6 +88,8 @@ class RequestRecordingTest {
         guard.execute(get(), exchange);
 
         assertThat(RequestBridge.lastFailure(scope)).containsEntry("status", 503);
-        assertThat(RequestBridge.lastCall(scope)).containsEntry("outcome", "success").doesNotContainKey("failure");
+        assertThat(RequestBridge.lastCall(scope))
+                .containsEntry("outcome", "success")
+                .doesNotContainKey("failure");
     }
 }

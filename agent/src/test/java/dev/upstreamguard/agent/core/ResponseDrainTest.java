@@ -25,8 +25,8 @@ class ResponseDrainTest {
     void aBodyLongerThanTheByteBoundIsNotReadToItsEnd() {
         AtomicInteger aborts = new AtomicInteger();
 
-        boolean ended = ResponseDrain.drain(new ByteArrayInputStream(new byte[ResponseDrain.MAX_BYTES * 2]),
-                aborts::incrementAndGet);
+        boolean ended = ResponseDrain.drain(
+                new ByteArrayInputStream(new byte[ResponseDrain.MAX_BYTES * 2]), aborts::incrementAndGet);
 
         assertThat(ended).isFalse();
     }

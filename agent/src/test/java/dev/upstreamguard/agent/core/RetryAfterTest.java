@@ -40,8 +40,19 @@ class RetryAfterTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" is ignored")
-    @ValueSource(strings = {"", "   ", "soon", "1.5", "-5", "+5", "5s", "0x10", "Thu, 32 Jan 2026 00:00:00 GMT",
-            "2026-01-01T00:00:05Z"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "soon",
+                "1.5",
+                "-5",
+                "+5",
+                "5s",
+                "0x10",
+                "Thu, 32 Jan 2026 00:00:00 GMT",
+                "2026-01-01T00:00:05Z"
+            })
     void garbageAndNegativeValuesAreInvalid(String value) {
         assertThat(RetryAfter.parseMillis(value, NOW)).isEqualTo(RetryAfter.INVALID);
     }
@@ -69,18 +80,21 @@ class RetryAfterTest {
 
     @Test
     void rfc850DateInTheFutureIsTheTimeUntilThen() {
-        assertThat(RetryAfter.parseMillis("Thursday, 01-Jan-26 00:00:30 GMT", NOW)).isEqualTo(30_000);
+        assertThat(RetryAfter.parseMillis("Thursday, 01-Jan-26 00:00:30 GMT", NOW))
+                .isEqualTo(30_000);
     }
 
     @Test
     void rfc850DateInThePastOfThisCenturyMeansRetryNow() {
-        assertThat(RetryAfter.parseMillis("Saturday, 06-Nov-04 08:49:37 GMT", NOW)).isZero();
+        assertThat(RetryAfter.parseMillis("Saturday, 06-Nov-04 08:49:37 GMT", NOW))
+                .isZero();
     }
 
     @Test
     void rfc850DateOfTheLastCenturyMeansRetryNow() {
         // RFC 9110 section 5.6.7's own example: a two-digit year more than 50 years ahead is in the past century
-        assertThat(RetryAfter.parseMillis("Sunday, 06-Nov-94 08:49:37 GMT", NOW)).isZero();
+        assertThat(RetryAfter.parseMillis("Sunday, 06-Nov-94 08:49:37 GMT", NOW))
+                .isZero();
     }
 
     @Test

@@ -88,7 +88,9 @@ class RetryBudgetTest {
     void retriesSpreadOverTheWindowAreAllCounted() {
         RetryBudget budget = new RetryBudget(0, 1);
         for (int s = 0; s < 10; s++) {
-            assertThat(budget.tryAcquireRetry(T0 + s * SECOND)).as("retry in second %d", s).isTrue();
+            assertThat(budget.tryAcquireRetry(T0 + s * SECOND))
+                    .as("retry in second %d", s)
+                    .isTrue();
         }
 
         assertThat(budget.tryAcquireRetry(T0 + 9 * SECOND + SECOND / 2)).isFalse();
@@ -99,8 +101,12 @@ class RetryBudgetTest {
         RetryBudget budget = new RetryBudget(0, 1);
         assertThat(acquireAll(budget, T0, 10)).isEqualTo(10);
 
-        assertThat(budget.tryAcquireRetry(T0 + 10 * SECOND - 1)).as("still in the window").isFalse();
-        assertThat(acquireAll(budget, T0 + 10 * SECOND, 20)).as("the first second has left").isEqualTo(10);
+        assertThat(budget.tryAcquireRetry(T0 + 10 * SECOND - 1))
+                .as("still in the window")
+                .isFalse();
+        assertThat(acquireAll(budget, T0 + 10 * SECOND, 20))
+                .as("the first second has left")
+                .isEqualTo(10);
     }
 
     @Test
@@ -121,7 +127,9 @@ class RetryBudgetTest {
         record(budget, T0, 3);
 
         assertThat(budget.tryAcquireRetry(T0 + 9 * SECOND)).isTrue();
-        assertThat(budget.tryAcquireRetry(T0 + 10 * SECOND)).as("the requests have left the window").isFalse();
+        assertThat(budget.tryAcquireRetry(T0 + 10 * SECOND))
+                .as("the requests have left the window")
+                .isFalse();
     }
 
     @Test

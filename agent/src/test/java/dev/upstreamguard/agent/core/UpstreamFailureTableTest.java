@@ -40,7 +40,9 @@ class UpstreamFailureTableTest {
                 return new okhttp3.internal.http2.ConnectionShutdownException();
             default:
                 try {
-                    return (Throwable) Class.forName(className).getConstructor(String.class).newInstance(message);
+                    return (Throwable) Class.forName(className)
+                            .getConstructor(String.class)
+                            .newInstance(message);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("cannot make a " + className, e);
                 }

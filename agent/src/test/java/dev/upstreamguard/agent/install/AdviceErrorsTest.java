@@ -39,14 +39,21 @@ class AdviceErrorsTest {
         ClassLoader testLoader = getClass().getClassLoader();
         DynamicType.Builder<?> builder = AgentInstaller.advice(testLoader)
                 .advice(named("call"), BrokenAdvice.class.getName())
-                .transform(new ByteBuddy().redefine(Client.class), TypeDescription.ForLoadedType.of(Client.class),
-                        testLoader, null, null);
+                .transform(
+                        new ByteBuddy().redefine(Client.class),
+                        TypeDescription.ForLoadedType.of(Client.class),
+                        testLoader,
+                        null,
+                        null);
         Class<?> instrumented = builder.make()
-                .load(testLoader, ClassLoadingStrategy.Default.CHILD_FIRST).getLoaded();
+                .load(testLoader, ClassLoadingStrategy.Default.CHILD_FIRST)
+                .getLoaded();
         assertThat(instrumented).isNotSameAs(Client.class);
         long before = Bridge.errorCount();
 
-        Object answer = instrumented.getMethod("call").invoke(instrumented.getConstructor().newInstance());
+        Object answer = instrumented
+                .getMethod("call")
+                .invoke(instrumented.getConstructor().newInstance());
 
         assertThat(answer).isEqualTo("answered");
         assertThat(Bridge.errorCount() - before).isEqualTo(2);

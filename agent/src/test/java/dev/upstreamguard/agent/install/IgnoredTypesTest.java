@@ -21,8 +21,10 @@ class IgnoredTypesTest {
         assertThat(IgnoredTypes.ignored("sun.security.ssl.SSLContextImpl")).isTrue();
         assertThat(IgnoredTypes.ignored("com.sun.net.httpserver.HttpServer")).isTrue();
         assertThat(IgnoredTypes.ignored("kotlin.collections.CollectionsKt")).isTrue();
-        assertThat(IgnoredTypes.ignored("dev.upstreamguard.agent.core.CallGuard")).isTrue();
-        assertThat(IgnoredTypes.ignored("dev.upstreamguard.shaded.io.opentelemetry.sdk.OpenTelemetrySdk")).isTrue();
+        assertThat(IgnoredTypes.ignored("dev.upstreamguard.agent.core.CallGuard"))
+                .isTrue();
+        assertThat(IgnoredTypes.ignored("dev.upstreamguard.shaded.io.opentelemetry.sdk.OpenTelemetrySdk"))
+                .isTrue();
         assertThat(IgnoredTypes.ignored("net.bytebuddy.ByteBuddy")).isTrue();
     }
 
@@ -34,17 +36,24 @@ class IgnoredTypesTest {
         }
         ElementMatcher<TypeDescription> ignored = AgentInstaller.ignored(types);
         for (String instrumented : new String[] {
-            "jdk.internal.net.http.HttpClientFacade", "jdk.internal.net.http.HttpClientImpl",
-            "jdk.internal.net.http.HttpClientBuilderImpl", "jdk.internal.net.http.MultiExchange",
+            "jdk.internal.net.http.HttpClientFacade",
+            "jdk.internal.net.http.HttpClientImpl",
+            "jdk.internal.net.http.HttpClientBuilderImpl",
+            "jdk.internal.net.http.MultiExchange",
             "jdk.internal.net.http.RequestPublishers$IterablePublisher",
-            "sun.net.www.protocol.http.Handler", "sun.net.www.protocol.https.Handler", "sun.net.www.http.HttpClient",
-            "okhttp3.OkHttpClient", "okhttp3.internal.connection.RealCall",
-            "org.apache.hc.client5.http.impl.classic.HttpClientBuilder", "org.apache.http.impl.client.HttpClientBuilder",
+            "sun.net.www.protocol.http.Handler",
+            "sun.net.www.protocol.https.Handler",
+            "sun.net.www.http.HttpClient",
+            "okhttp3.OkHttpClient",
+            "okhttp3.internal.connection.RealCall",
+            "org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
+            "org.apache.http.impl.client.HttpClientBuilder",
         }) {
             assertThat(ignored.matches(latent(instrumented))).as(instrumented).isFalse();
         }
         assertThat(ignored.matches(latent("com.example.shop.OrderService"))).isFalse();
-        assertThat(ignored.matches(latent("jdk.internal.net.http.Http1Exchange"))).isTrue();
+        assertThat(ignored.matches(latent("jdk.internal.net.http.Http1Exchange")))
+                .isTrue();
         assertThat(ignored.matches(latent("java.lang.String"))).isTrue();
     }
 
@@ -54,7 +63,9 @@ class IgnoredTypesTest {
 
     @Test
     void theMatcherReadsTheName() {
-        assertThat(IgnoredTypes.INSTANCE.matches(TypeDescription.ForLoadedType.of(String.class))).isTrue();
-        assertThat(IgnoredTypes.INSTANCE.matches(TypeDescription.ForLoadedType.of(IgnoredTypesTest.class))).isTrue();
+        assertThat(IgnoredTypes.INSTANCE.matches(TypeDescription.ForLoadedType.of(String.class)))
+                .isTrue();
+        assertThat(IgnoredTypes.INSTANCE.matches(TypeDescription.ForLoadedType.of(IgnoredTypesTest.class)))
+                .isTrue();
     }
 }

@@ -19,9 +19,17 @@ import org.junit.jupiter.api.Test;
 class InstrumentationModulesTest {
 
     /** Names that only an instrumentation package may write. */
-    private static final List<String> LIBRARY_NAMES = List.of("okhttp", "org.apache.hc", "org.apache.http", "apache4", "apache5",
+    private static final List<String> LIBRARY_NAMES = List.of(
+            "okhttp",
+            "org.apache.hc",
+            "org.apache.http",
+            "apache4",
+            "apache5",
             "jdk.internal.net.http",
-            "sun.net.www", "HttpURLConnection", "java.net.http", "jetty");
+            "sun.net.www",
+            "HttpURLConnection",
+            "java.net.http",
+            "jetty");
 
     private static final Path MAIN = Path.of("src/main/java/dev/upstreamguard/agent");
 
@@ -29,15 +37,20 @@ class InstrumentationModulesTest {
     void theInstallerFindsOneModulePerInstrumentationPackage() throws IOException {
         List<InstrumentationModule> modules = AgentInstaller.modules(AgentInstaller.class.getClassLoader());
 
-        assertThat(modules).extracting(InstrumentationModule::name)
-                .contains("jdkhttpclient", "urlconnection", "okhttp", "apache5", "apache4").doesNotHaveDuplicates();
+        assertThat(modules)
+                .extracting(InstrumentationModule::name)
+                .contains("jdkhttpclient", "urlconnection", "okhttp", "apache5", "apache4")
+                .doesNotHaveDuplicates();
         // every package with advice (a shared base such as apache/ has none)
         List<String> packages;
         try (Stream<Path> files = Files.walk(MAIN.resolve("instrumentation"))) {
             packages = files.filter(f -> f.getFileName().toString().endsWith("Advice.java"))
-                    .map(f -> f.getParent().getFileName().toString()).distinct().collect(Collectors.toList());
+                    .map(f -> f.getParent().getFileName().toString())
+                    .distinct()
+                    .collect(Collectors.toList());
         }
-        assertThat(modules).extracting(m -> m.getClass().getPackageName().replaceFirst(".*\\.", ""))
+        assertThat(modules)
+                .extracting(m -> m.getClass().getPackageName().replaceFirst(".*\\.", ""))
                 .containsExactlyInAnyOrderElementsOf(packages);
     }
 
@@ -48,7 +61,8 @@ class InstrumentationModulesTest {
             assertThat(module.typeInstrumentations()).as(module.name()).isNotEmpty();
             for (TypeInstrumentation type : module.typeInstrumentations()) {
                 assertThat(type.advice()).as(module.name()).isNotEmpty();
-                assertThat(type.advice()).allSatisfy(a -> assertThat(a.adviceClass()).startsWith(own));
+                assertThat(type.advice())
+                        .allSatisfy(a -> assertThat(a.adviceClass()).startsWith(own));
                 if (type.builderHook() != null) {
                     assertThat(type.builderHook()).startsWith(own);
                     assertThat(type.typeName()).isNotNull();
@@ -61,8 +75,10 @@ class InstrumentationModulesTest {
     void nothingInInstallNorAnyAdviceNamesALibrary() throws IOException {
         List<Path> checked;
         try (Stream<Path> install = Files.list(MAIN.resolve("install"));
-             Stream<Path> advice = Files.walk(MAIN.resolve("instrumentation"))) {
-            checked = Stream.concat(install, advice.filter(p -> p.getFileName().toString().endsWith("Advice.java")))
+                Stream<Path> advice = Files.walk(MAIN.resolve("instrumentation"))) {
+            checked = Stream.concat(
+                            install,
+                            advice.filter(p -> p.getFileName().toString().endsWith("Advice.java")))
                     .collect(Collectors.toList());
         }
         assertThat(checked).hasSizeGreaterThan(5);
@@ -87,7 +103,8 @@ class InstrumentationModulesTest {
 
     private static List<String> literals(String line) {
         List<String> found = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(line);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(line);
         while (m.find()) {
             found.add(m.group(1));
         }

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
 /** The SDK starts on first use, once, on a thread that inherits nothing from the application's. */
 class LazyTelemetryTest {
 
-    private static final CallRequest GET = new CallRequest("GET", "http", "inventory.internal", 8080,
-            "http://inventory.internal:8080/items", true);
+    private static final CallRequest GET =
+            new CallRequest("GET", "http", "inventory.internal", 8080, "http://inventory.internal:8080/items", true);
     private static final Dependency INVENTORY = new Dependency("inventory", true, GuardPolicy.defaults());
 
     /** The trace the stand-in SDK hands out, told apart from the no-op one by identity. */
     private final CallObserver.CallTrace traced = CallObserver.NOOP.startCall(GET, INVENTORY);
+
     private final AtomicInteger starts = new AtomicInteger();
     private final List<String> order = new ArrayList<>();
 
@@ -35,7 +36,8 @@ class LazyTelemetryTest {
         starts.incrementAndGet();
         CallObserver observer = (request, dependency) -> new CallObserver.CallTrace() {
             @Override
-            public CallObserver.AttemptTrace startAttempt(int number, long connectTimeoutMillis, long readTimeoutMillis) {
+            public CallObserver.AttemptTrace startAttempt(
+                    int number, long connectTimeoutMillis, long readTimeoutMillis) {
                 return traced.startAttempt(number, connectTimeoutMillis, readTimeoutMillis);
             }
 
@@ -49,10 +51,12 @@ class LazyTelemetryTest {
 
     private LazyTelemetry lazy(java.util.function.Supplier<Telemetry> starter) {
         LazyTelemetry telemetry = new LazyTelemetry();
-        telemetry.startWith(task -> {
-            order.add("as the agent's own");
-            task.run();
-        }, starter);
+        telemetry.startWith(
+                task -> {
+                    order.add("as the agent's own");
+                    task.run();
+                },
+                starter);
         return telemetry;
     }
 
@@ -143,8 +147,12 @@ class LazyTelemetryTest {
             }
 
             @Override
-            public void end(Object span, Map<String, Object> attributes, String errorType, String eventName,
-                            Map<String, Object> eventAttributes) {
+            public void end(
+                    Object span,
+                    Map<String, Object> attributes,
+                    String errorType,
+                    String eventName,
+                    Map<String, Object> eventAttributes) {
                 ended.add(span);
             }
         };

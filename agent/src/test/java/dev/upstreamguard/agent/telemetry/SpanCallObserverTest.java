@@ -46,7 +46,9 @@ class SpanCallObserverTest {
 
     @BeforeEach
     void startTracing() {
-        provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        provider = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build();
         tracer = provider.get("test");
         parent = tracer.spanBuilder("GET /orders").setSpanKind(SpanKind.SERVER).startSpan();
         Context parentContext = Context.root().with(parent);
@@ -76,7 +78,9 @@ class SpanCallObserverTest {
             assertThat(s.getName()).isEqualTo("GET");
             assertThat(s.getKind()).isEqualTo(SpanKind.CLIENT);
         });
-        assertThat(spans).extracting(s -> s.getAttributes().get(longKey("upstreamguard.attempt"))).containsExactly(1L, 2L);
+        assertThat(spans)
+                .extracting(s -> s.getAttributes().get(longKey("upstreamguard.attempt")))
+                .containsExactly(1L, 2L);
         assertThat(spans.get(0).getSpanId()).isNotEqualTo(spans.get(1).getSpanId());
     }
 
@@ -104,9 +108,12 @@ class SpanCallObserverTest {
                 .isEqualTo("http://REDACTED:REDACTED@inventory.internal:8080/items?sig=REDACTED&page=2");
         assertThat(span.getAttributes().get(stringKey("service.peer.name"))).isEqualTo("inventory");
         assertThat(span.getAttributes().get(stringKey("peer.service"))).isEqualTo("inventory");
-        assertThat(span.getAttributes().get(stringKey("upstreamguard.dependency"))).isEqualTo("inventory");
-        assertThat(span.getAttributes().get(longKey("upstreamguard.timeout.connect_ms"))).isEqualTo(500L);
-        assertThat(span.getAttributes().get(longKey("upstreamguard.timeout.read_ms"))).isEqualTo(7_000L);
+        assertThat(span.getAttributes().get(stringKey("upstreamguard.dependency")))
+                .isEqualTo("inventory");
+        assertThat(span.getAttributes().get(longKey("upstreamguard.timeout.connect_ms")))
+                .isEqualTo(500L);
+        assertThat(span.getAttributes().get(longKey("upstreamguard.timeout.read_ms")))
+                .isEqualTo(7_000L);
     }
 
     @Test
@@ -135,11 +142,13 @@ class SpanCallObserverTest {
         observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1).end(200, null, null, Outcome.SUCCESS, false);
 
         SpanData span = onlySpan();
-        assertThat(span.getAttributes().get(longKey("http.response.status_code"))).isEqualTo(200L);
+        assertThat(span.getAttributes().get(longKey("http.response.status_code")))
+                .isEqualTo(200L);
         assertThat(span.getAttributes().get(stringKey("upstreamguard.outcome"))).isEqualTo("success");
         assertThat(span.getAttributes().get(stringKey("error.type"))).isNull();
         assertThat(span.getAttributes().get(stringKey("upstreamguard.failure"))).isNull();
-        assertThat(span.getAttributes().get(booleanKey("upstreamguard.would_retry"))).isNull();
+        assertThat(span.getAttributes().get(booleanKey("upstreamguard.would_retry")))
+                .isNull();
         assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
     }
 
@@ -148,7 +157,8 @@ class SpanCallObserverTest {
         observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1).end(503, null, FailureKind.STATUS, null, false);
 
         SpanData span = onlySpan();
-        assertThat(span.getAttributes().get(longKey("http.response.status_code"))).isEqualTo(503L);
+        assertThat(span.getAttributes().get(longKey("http.response.status_code")))
+                .isEqualTo(503L);
         assertThat(span.getAttributes().get(stringKey("error.type"))).isEqualTo("503");
         assertThat(span.getAttributes().get(stringKey("upstreamguard.failure"))).isEqualTo("status");
         assertThat(span.getAttributes().get(stringKey("upstreamguard.outcome"))).isNull();
@@ -167,21 +177,29 @@ class SpanCallObserverTest {
 
     @Test
     void exceptionIsRecordedByItsFullyQualifiedClassName() {
-        observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1)
+        observer.startCall(GET, INVENTORY)
+                .startAttempt(1, 1, 1)
                 .end(-1, new ConnectException("refused"), FailureKind.CONNECT_FAILURE, Outcome.EXHAUSTED, false);
 
         SpanData span = onlySpan();
         assertThat(span.getAttributes().get(stringKey("error.type"))).isEqualTo("java.net.ConnectException");
         assertThat(span.getAttributes().get(stringKey("upstreamguard.failure"))).isEqualTo("connect-failure");
         assertThat(span.getAttributes().get(stringKey("upstreamguard.outcome"))).isEqualTo("exhausted");
-        assertThat(span.getAttributes().get(longKey("http.response.status_code"))).isNull();
+        assertThat(span.getAttributes().get(longKey("http.response.status_code")))
+                .isNull();
         assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     }
 
     @Test
     void timeoutIsRecordedAsTimeoutRatherThanTheExceptionClass() {
-        observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1)
-                .end(-1, new SocketTimeoutException("Read timed out"), FailureKind.TIMEOUT, Outcome.NON_IDEMPOTENT, false);
+        observer.startCall(GET, INVENTORY)
+                .startAttempt(1, 1, 1)
+                .end(
+                        -1,
+                        new SocketTimeoutException("Read timed out"),
+                        FailureKind.TIMEOUT,
+                        Outcome.NON_IDEMPOTENT,
+                        false);
 
         SpanData span = onlySpan();
         assertThat(span.getAttributes().get(stringKey("error.type"))).isEqualTo("timeout");
@@ -192,7 +210,8 @@ class SpanCallObserverTest {
 
     @Test
     void applicationExceptionWithoutFailureKindStillMarksTheSpanFailed() {
-        observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1)
+        observer.startCall(GET, INVENTORY)
+                .startAttempt(1, 1, 1)
                 .end(-1, new IllegalStateException("closed"), null, Outcome.NOT_RETRYABLE, false);
 
         SpanData span = onlySpan();
@@ -203,9 +222,12 @@ class SpanCallObserverTest {
 
     @Test
     void observeModeRecordsWouldRetry() {
-        observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1).end(503, null, FailureKind.STATUS, Outcome.EXHAUSTED, true);
+        observer.startCall(GET, INVENTORY)
+                .startAttempt(1, 1, 1)
+                .end(503, null, FailureKind.STATUS, Outcome.EXHAUSTED, true);
 
-        assertThat(onlySpan().getAttributes().get(booleanKey("upstreamguard.would_retry"))).isTrue();
+        assertThat(onlySpan().getAttributes().get(booleanKey("upstreamguard.would_retry")))
+                .isTrue();
     }
 
     @Test
@@ -223,14 +245,17 @@ class SpanCallObserverTest {
     @Test
     void parentIsCapturedWhenTheCallStartsNotWhenAnAttemptStarts() {
         Span[] current = {parent};
-        SpanCallObserver switching = new SpanCallObserver(tracer, () -> Context.root().with(current[0]));
+        SpanCallObserver switching =
+                new SpanCallObserver(tracer, () -> Context.root().with(current[0]));
         CallObserver.CallTrace call = switching.startCall(GET, INVENTORY);
         current[0] = tracer.spanBuilder("other").startSpan();
 
         call.startAttempt(1, 1, 1).end(200, null, null, Outcome.SUCCESS, false);
 
-        assertThat(exporter.getFinishedSpanItems()).singleElement()
-                .satisfies(s -> assertThat(s.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId()));
+        assertThat(exporter.getFinishedSpanItems())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getParentSpanId())
+                        .isEqualTo(parent.getSpanContext().getSpanId()));
     }
 
     @Test
@@ -240,27 +265,37 @@ class SpanCallObserverTest {
         attempt.end(200, null, null, Outcome.SUCCESS, false);
 
         SpanData span = onlySpan();
-        assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+        assertThat(traceparent)
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
                 .isEqualTo("00-" + span.getTraceId() + "-" + span.getSpanId() + "-"
                         + span.getSpanContext().getTraceFlags().asHex());
-        assertThat(span.getSpanContext().isSampled()).as("the sampled flag is sent").isTrue();
+        assertThat(span.getSpanContext().isSampled())
+                .as("the sampled flag is sent")
+                .isTrue();
     }
 
     @Test
     void tracestateIsAbsentWithoutVendorState() {
-        assertThat(observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1).tracestate()).isNull();
+        assertThat(observer.startCall(GET, INVENTORY).startAttempt(1, 1, 1).tracestate())
+                .isNull();
     }
 
     @Test
     void tracestateOfTheParentIsPassedOn() {
-        SpanContext remote = SpanContext.createFromRemoteParent("0af7651916cd43dd8448eb211c80319c",
-                "b7ad6b7169203331", TraceFlags.getSampled(),
+        SpanContext remote = SpanContext.createFromRemoteParent(
+                "0af7651916cd43dd8448eb211c80319c",
+                "b7ad6b7169203331",
+                TraceFlags.getSampled(),
                 TraceState.builder().put("vendor", "v1").put("other", "x").build());
-        SpanCallObserver withState = new SpanCallObserver(tracer, () -> Context.root().with(Span.wrap(remote)));
+        SpanCallObserver withState =
+                new SpanCallObserver(tracer, () -> Context.root().with(Span.wrap(remote)));
 
         CallObserver.AttemptTrace attempt = withState.startCall(GET, INVENTORY).startAttempt(1, 1, 1);
 
-        assertThat(attempt.tracestate()).contains("vendor=v1").contains("other=x").matches("[^,]+=[^,]+,[^,]+=[^,]+");
+        assertThat(attempt.tracestate())
+                .contains("vendor=v1")
+                .contains("other=x")
+                .matches("[^,]+=[^,]+,[^,]+=[^,]+");
         assertThat(attempt.traceparent()).startsWith("00-0af7651916cd43dd8448eb211c80319c-");
     }
 

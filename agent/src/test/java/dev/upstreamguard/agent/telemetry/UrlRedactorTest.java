@@ -18,7 +18,8 @@ class UrlRedactorTest {
 
     @Test
     void urlWithoutQueryIsReturnedUnchanged() {
-        assertThat(UrlRedactor.redact("http://inventory.internal:8080/items")).isEqualTo("http://inventory.internal:8080/items");
+        assertThat(UrlRedactor.redact("http://inventory.internal:8080/items"))
+                .isEqualTo("http://inventory.internal:8080/items");
     }
 
     @Test
@@ -34,7 +35,8 @@ class UrlRedactorTest {
 
     @Test
     void userWithoutPasswordIsReplaced() {
-        assertThat(UrlRedactor.redact("http://alice@api.example.com")).isEqualTo("http://REDACTED:REDACTED@api.example.com");
+        assertThat(UrlRedactor.redact("http://alice@api.example.com"))
+                .isEqualTo("http://REDACTED:REDACTED@api.example.com");
     }
 
     @Test
@@ -44,8 +46,16 @@ class UrlRedactorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature", "X-Amz-Signature",
-            "X-Amz-Credential", "X-Amz-Security-Token"})
+    @ValueSource(
+            strings = {
+                "AWSAccessKeyId",
+                "Signature",
+                "sig",
+                "X-Goog-Signature",
+                "X-Amz-Signature",
+                "X-Amz-Credential",
+                "X-Amz-Security-Token"
+            })
     void signingParameterValueIsReplaced(String name) {
         assertThat(UrlRedactor.redact("https://bucket.s3.amazonaws.com/key?a=1&" + name + "=secret-value&b=2"))
                 .isEqualTo("https://bucket.s3.amazonaws.com/key?a=1&" + name + "=REDACTED&b=2");
@@ -66,7 +76,8 @@ class UrlRedactorTest {
 
     @Test
     void firstParameterAndEmptyValuesAreHandled() {
-        assertThat(UrlRedactor.redact("https://h/p?Signature=&sig=x")).isEqualTo("https://h/p?Signature=REDACTED&sig=REDACTED");
+        assertThat(UrlRedactor.redact("https://h/p?Signature=&sig=x"))
+                .isEqualTo("https://h/p?Signature=REDACTED&sig=REDACTED");
     }
 
     @Test
@@ -118,7 +129,8 @@ class UrlRedactorTest {
 
     @Test
     void atSignInTheQueryIsNoUserInfo() {
-        assertThat(UrlRedactor.redact("https://h?email=a@b.com&sig=x")).isEqualTo("https://h?email=a@b.com&sig=REDACTED");
+        assertThat(UrlRedactor.redact("https://h?email=a@b.com&sig=x"))
+                .isEqualTo("https://h?email=a@b.com&sig=REDACTED");
     }
 
     @Test

@@ -28,8 +28,10 @@ public final class CallMain {
             try {
                 int status;
                 if (http != null) {
-                    status = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode();
+                    status = http.send(
+                                    HttpRequest.newBuilder(URI.create(url)).build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode();
                 } else {
                     HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
                     status = c.getResponseCode();

@@ -31,12 +31,11 @@ public final class ContextLoaderMain {
 
     public static void main(String[] args) throws Exception {
         // The application's own client and its threads are made outside the web application's loader.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "app-client-pool");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "app-client-pool");
+            t.setDaemon(true);
+            return t;
+        });
         pool.prestartAllCoreThreads();
         HttpClient client = HttpClient.newBuilder().executor(pool).build();
 
@@ -63,22 +62,32 @@ public final class ContextLoaderMain {
     private static WeakReference<ClassLoader> runAsWebApplication(HttpClient client, String ok, String retried)
             throws Exception {
         URLClassLoader webapp = new URLClassLoader(new URL[0], null);
-        AccessControlContext context = new AccessControlContext(
-                new ProtectionDomain[] {new ProtectionDomain(null, null, webapp, null)});
-        Thread request = new Thread(() -> {
-            try {
-                AccessController.doPrivileged((PrivilegedExceptionAction<Void>) () -> {
-                    HttpRequest first = HttpRequest.newBuilder(URI.create(ok)).build();
-                    System.out.println("status=" + client.send(first, HttpResponse.BodyHandlers.ofString()).statusCode());
-                    HttpRequest second = HttpRequest.newBuilder(URI.create(retried)).build();
-                    System.out.println("status=" + client.sendAsync(second, HttpResponse.BodyHandlers.ofString())
-                            .get(20, TimeUnit.SECONDS).statusCode());
-                    return null;
-                }, context);
-            } catch (Exception e) {
-                System.out.println("error=" + e);
-            }
-        }, "webapp-request");
+        AccessControlContext context =
+                new AccessControlContext(new ProtectionDomain[] {new ProtectionDomain(null, null, webapp, null)});
+        Thread request = new Thread(
+                () -> {
+                    try {
+                        AccessController.doPrivileged(
+                                (PrivilegedExceptionAction<Void>) () -> {
+                                    HttpRequest first = HttpRequest.newBuilder(URI.create(ok))
+                                            .build();
+                                    System.out.println("status="
+                                            + client.send(first, HttpResponse.BodyHandlers.ofString())
+                                                    .statusCode());
+                                    HttpRequest second = HttpRequest.newBuilder(URI.create(retried))
+                                            .build();
+                                    System.out.println("status="
+                                            + client.sendAsync(second, HttpResponse.BodyHandlers.ofString())
+                                                    .get(20, TimeUnit.SECONDS)
+                                                    .statusCode());
+                                    return null;
+                                },
+                                context);
+                    } catch (Exception e) {
+                        System.out.println("error=" + e);
+                    }
+                },
+                "webapp-request");
         request.setContextClassLoader(webapp);
         request.start();
         request.join();

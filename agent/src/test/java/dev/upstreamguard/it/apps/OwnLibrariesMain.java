@@ -19,11 +19,20 @@ public final class OwnLibrariesMain {
     private OwnLibrariesMain() {}
 
     public static void main(String[] args) throws Exception {
-        Object generated = new ByteBuddy().subclass(Object.class)
-                .method(named("toString")).intercept(FixedValue.value("made by the application's ByteBuddy"))
-                .make().load(OwnLibrariesMain.class.getClassLoader()).getLoaded()
-                .getDeclaredConstructor().newInstance();
-        String jar = ByteBuddy.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        Object generated = new ByteBuddy()
+                .subclass(Object.class)
+                .method(named("toString"))
+                .intercept(FixedValue.value("made by the application's ByteBuddy"))
+                .make()
+                .load(OwnLibrariesMain.class.getClassLoader())
+                .getLoaded()
+                .getDeclaredConstructor()
+                .newInstance();
+        String jar = ByteBuddy.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath();
         System.out.println("bytebuddy=" + generated + " from " + jar.substring(jar.lastIndexOf('/') + 1));
         Span span = GlobalOpenTelemetry.getTracer("app").spanBuilder("work").startSpan();
         span.end();

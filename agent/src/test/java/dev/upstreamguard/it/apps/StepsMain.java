@@ -29,8 +29,11 @@ public final class StepsMain {
             String url = step.substring(star + 1);
             for (int i = 0; i < count; i++) {
                 try {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url.replace("{i}", Integer.toString(i)))).build();
-                    System.out.println("status=" + http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(url.replace("{i}", Integer.toString(i))))
+                            .build();
+                    System.out.println("status="
+                            + http.send(request, HttpResponse.BodyHandlers.ofString())
+                                    .statusCode());
                 } catch (Exception e) {
                     System.out.println("error=" + e.getClass().getName());
                 }

@@ -51,8 +51,9 @@ public abstract class ApacheExchange<R> implements Exchange<R> {
             }
             // the wait for a pooled connection is part of the call: never longer than its time left
             long poolWait = appPoolWaitMillis();
-            applyTimeouts(attempt, poolWait <= 0 ? attempt.callTimeLeftMillis()
-                    : Math.min(poolWait, attempt.callTimeLeftMillis()));
+            applyTimeouts(
+                    attempt,
+                    poolWait <= 0 ? attempt.callTimeLeftMillis() : Math.min(poolWait, attempt.callTimeLeftMillis()));
             try {
                 return proceed();
             } finally {

@@ -23,8 +23,9 @@ public final class BuilderFields {
             f.setAccessible(true);
             return f;
         } catch (NoSuchFieldException | RuntimeException e) {
-            AgentLog.warnOnce(builder.getName() + '|' + name, library + ": HttpClientBuilder." + name
-                    + " is not readable; " + without);
+            AgentLog.warnOnce(
+                    builder.getName() + '|' + name,
+                    library + ": HttpClientBuilder." + name + " is not readable; " + without);
             return null;
         }
     }

@@ -19,8 +19,10 @@ public final class Apache4Advice {
         private DecorateProtocolExec() {}
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Origin Class<?> type, @Advice.This Object builder,
-                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object chain) {
+        public static void exit(
+                @Advice.Origin Class<?> type,
+                @Advice.This Object builder,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object chain) {
             LibraryHooks hooks = Bridge.libraries();
             if (hooks != null && chain != null) {
                 chain = hooks.onBuild(type, builder, chain);

@@ -18,8 +18,8 @@ import org.apache.http.client.methods.HttpExecutionAware;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.conn.routing.HttpRoute;
-import org.apache.http.impl.execchain.ClientExecChain;
 import org.apache.http.entity.HttpEntityWrapper;
+import org.apache.http.impl.execchain.ClientExecChain;
 
 /**
  * The attempts of one Apache 4 call, on the same request wrapper with its original headers put back
@@ -41,8 +41,13 @@ final class Apache4Exchange extends ApacheExchange<CloseableHttpResponse> {
     /** The application's own entity while the attempt sends a watched one, else null. */
     private HttpEntity entity;
 
-    Apache4Exchange(ClientExecChain next, HttpRoute route, HttpRequestWrapper request, HttpClientContext context,
-                    HttpExecutionAware execAware, GuardedExecChain.AppRetries appRetries) {
+    Apache4Exchange(
+            ClientExecChain next,
+            HttpRoute route,
+            HttpRequestWrapper request,
+            HttpClientContext context,
+            HttpExecutionAware execAware,
+            GuardedExecChain.AppRetries appRetries) {
         this.appRetries = appRetries;
         this.next = next;
         this.route = route;
@@ -68,7 +73,9 @@ final class Apache4Exchange extends ApacheExchange<CloseableHttpResponse> {
     protected void prepare(Attempt attempt) {
         request.setHeaders(originalHeaders);
         attempt.writeHeaders(request, HEADERS);
-        entity = request instanceof HttpEntityEnclosingRequest ? ((HttpEntityEnclosingRequest) request).getEntity() : null;
+        entity = request instanceof HttpEntityEnclosingRequest
+                ? ((HttpEntityEnclosingRequest) request).getEntity()
+                : null;
         if (entity != null) {
             ((HttpEntityEnclosingRequest) request).setEntity(new WatchedEntity(entity));
         }
@@ -119,14 +126,18 @@ final class Apache4Exchange extends ApacheExchange<CloseableHttpResponse> {
                 return handler != null && handler.retryRequest((IOException) error, attempt, context) ? 0 : -1;
             }
             ServiceUnavailableRetryStrategy unavailable = appRetries.serviceUnavailable;
-            if (error == null && response != null && unavailable != null
+            if (error == null
+                    && response != null
+                    && unavailable != null
                     && unavailable.retryRequest(response, attempt, context)) {
                 return Math.max(0, unavailable.getRetryInterval());
             }
             return -1;
         } catch (RuntimeException e) {
-            AgentLog.warnOnce("apache4-app-retries|" + e.getClass().getName(), "Apache HttpClient 4: the"
-                    + " application's retry setting failed (" + e.getClass().getName() + "); the agent's retry settings apply");
+            AgentLog.warnOnce(
+                    "apache4-app-retries|" + e.getClass().getName(),
+                    "Apache HttpClient 4: the" + " application's retry setting failed ("
+                            + e.getClass().getName() + "); the agent's retry settings apply");
             return -1;
         }
     }

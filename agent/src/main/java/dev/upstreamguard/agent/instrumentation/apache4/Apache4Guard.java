@@ -40,7 +40,9 @@ public final class Apache4Guard implements BuilderHook<HttpClientBuilder, Client
         // Our own changes below stay on the builder: on a later build, remember what the application had.
         Object[] first = appSettings.get(builder);
         if (first == null) {
-            first = new Object[] {Boolean.TRUE.equals(read(RETRIES_DISABLED, builder)), read(SERVICE_UNAVAILABLE, builder)};
+            first = new Object[] {
+                Boolean.TRUE.equals(read(RETRIES_DISABLED, builder)), read(SERVICE_UNAVAILABLE, builder)
+            };
             appSettings.put(builder, first);
         }
         Object unavailable = read(SERVICE_UNAVAILABLE, builder);
@@ -60,7 +62,9 @@ public final class Apache4Guard implements BuilderHook<HttpClientBuilder, Client
             builder.disableAutomaticRetries();
             builder.setServiceUnavailableRetryStrategy(null);
         }
-        return new GuardedExecChain(protocolExec, guard,
+        return new GuardedExecChain(
+                protocolExec,
+                guard,
                 new GuardedExecChain.AppRetries(handler, effective, (ServiceUnavailableRetryStrategy) unavailable));
     }
 
@@ -69,7 +73,10 @@ public final class Apache4Guard implements BuilderHook<HttpClientBuilder, Client
     }
 
     private static Field field(String name) {
-        return BuilderFields.field(HttpClientBuilder.class, name, "Apache HttpClient 4",
+        return BuilderFields.field(
+                HttpClientBuilder.class,
+                name,
+                "Apache HttpClient 4",
                 "the application's own retry setting is replaced by the agent's retries");
     }
 }

@@ -20,8 +20,7 @@ public final class Apache4Module implements InstrumentationModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(TypeInstrumentation.named("org.apache.http.impl.client.HttpClientBuilder")
-                .advise(named("decorateProtocolExec").and(takesArguments(1)),
-                        Apache4Advice.DecorateProtocolExec.class)
+                .advise(named("decorateProtocolExec").and(takesArguments(1)), Apache4Advice.DecorateProtocolExec.class)
                 .builderHook("dev.upstreamguard.agent.instrumentation.apache4.Apache4Guard"));
     }
 }

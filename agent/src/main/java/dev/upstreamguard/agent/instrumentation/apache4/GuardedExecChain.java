@@ -34,8 +34,10 @@ final class GuardedExecChain implements ClientExecChain {
         final HttpRequestRetryHandler effectiveHandler;
         final ServiceUnavailableRetryStrategy serviceUnavailable;
 
-        AppRetries(HttpRequestRetryHandler explicitHandler, HttpRequestRetryHandler effectiveHandler,
-                   ServiceUnavailableRetryStrategy serviceUnavailable) {
+        AppRetries(
+                HttpRequestRetryHandler explicitHandler,
+                HttpRequestRetryHandler effectiveHandler,
+                ServiceUnavailableRetryStrategy serviceUnavailable) {
             this.explicitHandler = explicitHandler;
             this.effectiveHandler = effectiveHandler;
             this.serviceUnavailable = serviceUnavailable;
@@ -53,8 +55,9 @@ final class GuardedExecChain implements ClientExecChain {
     }
 
     @Override
-    public CloseableHttpResponse execute(HttpRoute route, HttpRequestWrapper request, HttpClientContext context,
-                                         HttpExecutionAware execAware) throws IOException, HttpException {
+    public CloseableHttpResponse execute(
+            HttpRoute route, HttpRequestWrapper request, HttpClientContext context, HttpExecutionAware execAware)
+            throws IOException, HttpException {
         CallRequest call = describe(route, request);
         if (call == null) {
             return next.execute(route, request, context, execAware);
@@ -76,11 +79,14 @@ final class GuardedExecChain implements ClientExecChain {
      * cannot be sent again, into a {@code NonRepeatableRequestException} (which the client hands over
      * wrapped in a {@code ClientProtocolException}): the application was written against that.
      */
-    private void failAsTheClientWould(IOException e, CallRequest call, HttpClientContext context,
-                                      HttpExecutionAware execAware) throws NonRepeatableRequestException {
+    private void failAsTheClientWould(
+            IOException e, CallRequest call, HttpClientContext context, HttpExecutionAware execAware)
+            throws NonRepeatableRequestException {
         HttpRequestRetryHandler handler = appRetries.effectiveHandler;
         // in observe mode the client's own RetryExec, outside this link, still does it
-        if (!guard.enforcing() || call.replayable() || handler == null
+        if (!guard.enforcing()
+                || call.replayable()
+                || handler == null
                 || (execAware != null && execAware.isAborted())) {
             return;
         }
@@ -88,9 +94,12 @@ final class GuardedExecChain implements ClientExecChain {
         try {
             wouldRetry = handler.retryRequest(e, 1, context);
         } catch (RuntimeException handlerFailure) {
-            AgentLog.warnOnce("apache4-retry-handler|" + handler.getClass().getName(), "Apache HttpClient 4: the"
-                    + " application's retry handler " + handler.getClass().getName() + " failed ("
-                    + handlerFailure.getClass().getName() + ")");
+            AgentLog.warnOnce(
+                    "apache4-retry-handler|" + handler.getClass().getName(),
+                    "Apache HttpClient 4: the"
+                            + " application's retry handler "
+                            + handler.getClass().getName() + " failed ("
+                            + handlerFailure.getClass().getName() + ")");
             return;
         }
         if (wouldRetry) {
@@ -104,8 +113,10 @@ final class GuardedExecChain implements ClientExecChain {
             String scheme = target.getSchemeName().toLowerCase(Locale.ROOT);
             int port = CallRequest.portOf(scheme, target.getPort());
             URI uri = request.getURI();
-            String url = uri.isAbsolute() ? uri.toString()
-                    : scheme + "://" + target.getHostName() + ':' + port + request.getRequestLine().getUri();
+            String url = uri.isAbsolute()
+                    ? uri.toString()
+                    : scheme + "://" + target.getHostName() + ':' + port
+                            + request.getRequestLine().getUri();
             boolean replayable = true;
             if (request instanceof HttpEntityEnclosingRequest) {
                 HttpEntity entity = ((HttpEntityEnclosingRequest) request).getEntity();

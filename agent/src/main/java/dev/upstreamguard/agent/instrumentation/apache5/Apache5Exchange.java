@@ -43,8 +43,8 @@ final class Apache5Exchange extends ApacheExchange<ClassicHttpResponse> {
     /** The copy of the request the current attempt sends. */
     private ClassicHttpRequest copy;
 
-    Apache5Exchange(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
-                    HttpRequestRetryStrategy appRetries) {
+    Apache5Exchange(
+            ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain, HttpRequestRetryStrategy appRetries) {
         this.request = request;
         this.scope = scope;
         this.chain = chain;
@@ -126,9 +126,12 @@ final class Apache5Exchange extends ApacheExchange<ClassicHttpResponse> {
             }
             return wait == null ? 0 : Math.max(0, wait.toMilliseconds());
         } catch (RuntimeException e) {
-            AgentLog.warnOnce("apache5-retry-strategy|" + appRetries.getClass().getName(), "Apache HttpClient 5: the"
-                    + " application's retry strategy " + appRetries.getClass().getName() + " failed ("
-                    + e.getClass().getName() + "); the agent's retry settings apply");
+            AgentLog.warnOnce(
+                    "apache5-retry-strategy|" + appRetries.getClass().getName(),
+                    "Apache HttpClient 5: the"
+                            + " application's retry strategy "
+                            + appRetries.getClass().getName() + " failed ("
+                            + e.getClass().getName() + "); the agent's retry settings apply");
             return -1;
         }
     }

@@ -52,7 +52,10 @@ public final class Apache5Guard implements BuilderHook<HttpClientBuilder, Void> 
     }
 
     private static Field field(String name) {
-        return BuilderFields.field(HttpClientBuilder.class, name, "Apache HttpClient 5",
+        return BuilderFields.field(
+                HttpClientBuilder.class,
+                name,
+                "Apache HttpClient 5",
                 "a retry strategy the application set is replaced by the agent's retries");
     }
 }

@@ -37,9 +37,12 @@ final class ManagerTimeouts {
                 socket = field(type, "socketConfig");
             }
             if (connection == null && socket == null) {
-                AgentLog.warnOnce("apache5-manager|" + type.getName(), "Apache HttpClient 5: the connect and socket"
-                        + " timeouts of connection manager " + type.getName() + " are unknown to the agent; only"
-                        + " RequestConfig's are kept when shorter than the agent's");
+                AgentLog.warnOnce(
+                        "apache5-manager|" + type.getName(),
+                        "Apache HttpClient 5: the connect and socket"
+                                + " timeouts of connection manager " + type.getName()
+                                + " are unknown to the agent; only"
+                                + " RequestConfig's are kept when shorter than the agent's");
             }
             return new Field[] {connection, socket};
         }
@@ -81,8 +84,10 @@ final class ManagerTimeouts {
             Object value = f == null ? null : f.get(manager);
             return value instanceof Resolver ? ((Resolver) value).resolve(route) : value;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            AgentLog.warnOnce("apache5-manager-read|" + e.getClass().getName(),
-                    "Apache HttpClient 5: could not read the connection manager's timeouts (" + e.getClass().getName() + ")");
+            AgentLog.warnOnce(
+                    "apache5-manager-read|" + e.getClass().getName(),
+                    "Apache HttpClient 5: could not read the connection manager's timeouts ("
+                            + e.getClass().getName() + ")");
             return null;
         }
     }

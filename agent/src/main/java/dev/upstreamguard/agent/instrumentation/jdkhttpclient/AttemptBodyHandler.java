@@ -34,7 +34,8 @@ final class AttemptBodyHandler implements HttpResponse.BodyHandler<Object> {
         if (deadline != null) {
             deadline.stop();
         }
-        if (attempt.retriedAfterHead(info.statusCode(), info.headers().firstValue("Retry-After").orElse(null))) {
+        if (attempt.retriedAfterHead(
+                info.statusCode(), info.headers().firstValue("Retry-After").orElse(null))) {
             return new BoundedDiscard();
         }
         return application.apply(info);

@@ -19,16 +19,17 @@ public final class HttpClientAdvice {
         private Send() {}
 
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static CallResult enter(@Advice.This Object client, @Advice.Argument(0) Object request,
-                                       @Advice.Argument(1) Object handler) {
+        public static CallResult enter(
+                @Advice.This Object client, @Advice.Argument(0) Object request, @Advice.Argument(1) Object handler) {
             HttpClientHooks hooks = Bridge.httpClient();
             return hooks == null ? null : hooks.send(client, request, handler);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter CallResult result,
-                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
-                                @Advice.Thrown(readOnly = false) Throwable thrown) {
+        public static void exit(
+                @Advice.Enter CallResult result,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
             if (result != null) {
                 response = result.value();
                 thrown = result.error();
@@ -50,9 +51,10 @@ public final class HttpClientAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object future,
-                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-                                @Advice.Thrown(readOnly = false) Throwable thrown) {
+        public static void exit(
+                @Advice.Enter Object future,
+                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
             if (future != null) {
                 returned = future;
                 thrown = null;
@@ -83,8 +85,9 @@ public final class HttpClientAdvice {
         private Build() {}
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.FieldValue(value = "connectTimeout", readOnly = false,
-                typing = Assigner.Typing.DYNAMIC) Object connectTimeout) {
+        public static void enter(
+                @Advice.FieldValue(value = "connectTimeout", readOnly = false, typing = Assigner.Typing.DYNAMIC)
+                        Object connectTimeout) {
             HttpClientHooks hooks = Bridge.httpClient();
             if (hooks != null) {
                 Object bounded = hooks.connectTimeout(connectTimeout);
@@ -124,9 +127,9 @@ public final class HttpClientAdvice {
         private FollowUp() {}
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Return Object next,
-                                @Advice.FieldValue(value = "userRequest", typing = Assigner.Typing.DYNAMIC)
-                                Object userRequest) {
+        public static void exit(
+                @Advice.Return Object next,
+                @Advice.FieldValue(value = "userRequest", typing = Assigner.Typing.DYNAMIC) Object userRequest) {
             if (next != null) {
                 HttpClientHooks hooks = Bridge.httpClient();
                 if (hooks != null) {

@@ -57,8 +57,10 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
      */
     private static boolean innerSendAsyncExists() {
         try {
-            for (Method m : Class.forName("jdk.internal.net.http.HttpClientImpl").getDeclaredMethods()) {
-                if (m.getName().equals("sendAsync") && m.getParameterCount() == 4
+            for (Method m :
+                    Class.forName("jdk.internal.net.http.HttpClientImpl").getDeclaredMethods()) {
+                if (m.getName().equals("sendAsync")
+                        && m.getParameterCount() == 4
                         && CompletableFuture.class.isAssignableFrom(m.getReturnType())) {
                     return true;
                 }
@@ -81,8 +83,10 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
     void syncDeadlinesUnavailable() {
         if (syncDeadlines != null) {
             syncDeadlines = null;
-            AgentLog.warnOnce("jdk-sync-deadlines", "HttpClient.send: this JDK does not hand the agent its "
-                    + "future; read timeouts use each request's own timeout from now on");
+            AgentLog.warnOnce(
+                    "jdk-sync-deadlines",
+                    "HttpClient.send: this JDK does not hand the agent its "
+                            + "future; read timeouts use each request's own timeout from now on");
         }
     }
 
@@ -117,8 +121,10 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         if (call == null) {
             return null;
         }
-        return ApplicationFuture.of(guard.executeAsync(call,
-                new JdkHttpExchange(this, (HttpClient) client, (HttpRequest) request, bodyHandler, pushPromiseHandler)));
+        return ApplicationFuture.of(guard.executeAsync(
+                call,
+                new JdkHttpExchange(
+                        this, (HttpClient) client, (HttpRequest) request, bodyHandler, pushPromiseHandler)));
     }
 
     @Override
@@ -220,8 +226,13 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
             }
             HttpRequest.BodyPublisher body = r.bodyPublisher().orElse(null);
             boolean replayable = body == null || replayable(body);
-            return new CallRequest(r.method(), scheme, uri.getHost(), CallRequest.portOf(scheme, uri.getPort()),
-                    uri.toString(), replayable);
+            return new CallRequest(
+                    r.method(),
+                    scheme,
+                    uri.getHost(),
+                    CallRequest.portOf(scheme, uri.getPort()),
+                    uri.toString(),
+                    replayable);
         } catch (RuntimeException e) {
             AgentLog.internalError("HttpClient request mapping", e);
             return null;
@@ -250,7 +261,8 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         if (name.endsWith("$IterablePublisher")) {
             return reIterableByteArrays.containsKey(publisher);
         }
-        return !(name.endsWith("$PublisherAdapter") || name.endsWith("$InputStreamPublisher")
+        return !(name.endsWith("$PublisherAdapter")
+                || name.endsWith("$InputStreamPublisher")
                 || name.endsWith("$AggregatePublisher"));
     }
 }

@@ -7,9 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import com.google.auto.service.AutoService;
 import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.instrumentation.InstrumentationContext;
-import com.google.auto.service.AutoService;
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
 import dev.upstreamguard.bootstrap.Bridge;
@@ -31,10 +31,16 @@ public final class JdkHttpClientModule implements InstrumentationModule {
         return List.of(
                 TypeInstrumentation.named("jdk.internal.net.http.HttpClientFacade")
                         .advise(named("send").and(takesArguments(2)), HttpClientAdvice.Send.class)
-                        .advise(named("sendAsync").and(isPublic()).and(takesArguments(2).or(takesArguments(3))),
+                        .advise(
+                                named("sendAsync")
+                                        .and(isPublic())
+                                        .and(takesArguments(2).or(takesArguments(3))),
                                 HttpClientAdvice.SendAsync.class),
                 TypeInstrumentation.named("jdk.internal.net.http.HttpClientImpl")
-                        .advise(named("sendAsync").and(isPrivate()).and(takesArguments(4))
+                        .advise(
+                                named("sendAsync")
+                                        .and(isPrivate())
+                                        .and(takesArguments(4))
                                         .and(returns(named("java.util.concurrent.CompletableFuture"))),
                                 HttpClientAdvice.InnerSendAsync.class),
                 TypeInstrumentation.named("jdk.internal.net.http.HttpClientBuilderImpl")
@@ -42,7 +48,9 @@ public final class JdkHttpClientModule implements InstrumentationModule {
                 TypeInstrumentation.named("jdk.internal.net.http.RequestPublishers$IterablePublisher")
                         .advise(isConstructor().and(takesArguments(1)), HttpClientAdvice.ByteArraysPublisher.class),
                 TypeInstrumentation.named("jdk.internal.net.http.MultiExchange")
-                        .advise(named("retryOnFailure").and(returns(boolean.class)), HttpClientAdvice.NoInternalRetry.class)
+                        .advise(
+                                named("retryOnFailure").and(returns(boolean.class)),
+                                HttpClientAdvice.NoInternalRetry.class)
                         .advise(named("responseFilters").and(takesArguments(1)), HttpClientAdvice.FollowUp.class));
     }
 

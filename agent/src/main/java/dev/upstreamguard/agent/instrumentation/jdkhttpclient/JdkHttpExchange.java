@@ -1,8 +1,8 @@
 package dev.upstreamguard.agent.instrumentation.jdkhttpclient;
 
+import dev.upstreamguard.agent.core.AsyncExchange;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.DeadlineWatch;
-import dev.upstreamguard.agent.core.AsyncExchange;
 import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.bootstrap.Bridge;
 import java.io.IOException;
@@ -41,14 +41,19 @@ final class JdkHttpExchange implements AsyncExchange<HttpResponse<Object>> {
     private final WatchedPublisher watchedBody;
 
     @SuppressWarnings("unchecked")
-    JdkHttpExchange(JdkHttpClientHooks hooks, HttpClient client, HttpRequest request, Object handler,
-                    Object pushPromiseHandler) {
+    JdkHttpExchange(
+            JdkHttpClientHooks hooks,
+            HttpClient client,
+            HttpRequest request,
+            Object handler,
+            Object pushPromiseHandler) {
         this.hooks = hooks;
         this.client = client;
         this.request = request;
         this.handler = (HttpResponse.BodyHandler<Object>) handler;
         this.pushPromiseHandler = (HttpResponse.PushPromiseHandler<Object>) pushPromiseHandler;
-        this.followsUp = client.followRedirects() != HttpClient.Redirect.NEVER || client.authenticator().isPresent();
+        this.followsUp = client.followRedirects() != HttpClient.Redirect.NEVER
+                || client.authenticator().isPresent();
         HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
         this.watchedBody = body != null && !hooks.replayable(body) ? new WatchedPublisher(body) : null;
     }
@@ -150,7 +155,8 @@ final class JdkHttpExchange implements AsyncExchange<HttpResponse<Object>> {
         watchFollowUps(copy);
         Bridge.beginPassThrough();
         try {
-            jdkFuture = pushPromiseHandler == null ? client.sendAsync(copy, watched)
+            jdkFuture = pushPromiseHandler == null
+                    ? client.sendAsync(copy, watched)
                     : client.sendAsync(copy, watched, pushPromiseHandler);
         } catch (RuntimeException | Error e) {
             unwatchFollowUps(copy);
@@ -217,7 +223,8 @@ final class JdkHttpExchange implements AsyncExchange<HttpResponse<Object>> {
             return request;
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
-        HttpRequest.BodyPublisher body = watchedBody != null ? watchedBody : request.bodyPublisher().orElse(null);
+        HttpRequest.BodyPublisher body =
+                watchedBody != null ? watchedBody : request.bodyPublisher().orElse(null);
         String method = request.method();
         if (body == null && "GET".equals(method)) {
             b.GET();

@@ -48,6 +48,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
     static final String CALL = "dev.upstreamguard.jettyclient.call";
     /** The attribute of an attempt's request that names its {@link AttemptState}. */
     private static final String ATTEMPT = "dev.upstreamguard.jettyclient.attempt";
+
     private static final String CONNECT_TIMEOUT = "Connect Timeout"; // Jetty's own message for it
     private static final HeaderSetter<HttpFields.Mutable> HEADERS = HttpFields.Mutable::put;
 
@@ -56,13 +57,18 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
     private final HttpClient client;
     /** Every response listener the application gave, the send's own last: what Jetty would have notified. */
     private final ResponseListeners application;
+
     private final WatchedContent watchedBody;
     private final long appTotalDeadlineNanos;
     private final Listener listener = new Listener();
     private volatile AttemptState current;
 
-    JettyCall(HttpRequest original, URI uri, HttpClient client, Response.CompleteListener completion,
-              boolean replayable) {
+    JettyCall(
+            HttpRequest original,
+            URI uri,
+            HttpClient client,
+            Response.CompleteListener completion,
+            boolean replayable) {
         this.original = original;
         this.uri = uri;
         this.client = client;
@@ -141,8 +147,8 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
         if (attempt.enforce() && !state.began && !state.future.isDone()) {
             // Jetty's connect timeout is the client's; this attempt's may be shorter: until the request begins.
             // A pooled connection begins it within send(): no timer then.
-            state.connectDeadline = client.getScheduler().schedule(state,
-                    Attempt.clientMillis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
+            state.connectDeadline = client.getScheduler()
+                    .schedule(state, Attempt.clientMillis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
             if (state.began || state.future.isDone()) {
                 state.connectDeadline.cancel(); // it began (or ended) meanwhile
             }
@@ -180,7 +186,8 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
         // the conversation's last exchange is a follow-up's (a redirect, an authentication: Jetty's copies
         // carry no attributes, the attempts' do): a response came within this attempt
         HttpExchange last = original.getConversation().getExchanges().peekLast();
-        return state.responded || (last != null && last.getRequest().getAttributes().get(ATTEMPT) == null);
+        return state.responded
+                || (last != null && last.getRequest().getAttributes().get(ATTEMPT) == null);
     }
 
     @Override
@@ -295,7 +302,8 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
                 return;
             }
             state.responded = true;
-            state.retried = state.attempt.retriedAfterHead(response.getStatus(), response.getHeaders().get("Retry-After"));
+            state.retried = state.attempt.retriedAfterHead(
+                    response.getStatus(), response.getHeaders().get("Retry-After"));
             state.live = !state.retried;
             if (state.live) {
                 replayHead(response);
@@ -344,8 +352,8 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
      * One attempt: its request's begin (the connect is over), its connect deadline, its headers, and the
      * completion Jetty tells its sender directly (a failure before the attempt joined the conversation).
      */
-    final class AttemptState implements Request.BeginListener, Response.CompleteListener, Runnable,
-            Consumer<HttpFields.Mutable> {
+    final class AttemptState
+            implements Request.BeginListener, Response.CompleteListener, Runnable, Consumer<HttpFields.Mutable> {
         final Attempt attempt;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         HttpRequest request;
@@ -355,6 +363,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
         volatile boolean live;
         /** The head will be retried: its body is dropped. */
         volatile boolean retried;
+
         volatile Result result;
         volatile Scheduler.Task connectDeadline;
         private long drainStartNanos;
@@ -408,8 +417,8 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
                 future.complete(result); // a retried response whose drain was cut still is its status
             } else {
                 Throwable failure = result.getFailure();
-                future.completeExceptionally(failure instanceof TimeoutException
-                        ? new TimedOut((TimeoutException) failure) : failure);
+                future.completeExceptionally(
+                        failure instanceof TimeoutException ? new TimedOut((TimeoutException) failure) : failure);
             }
         }
 
@@ -437,7 +446,8 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
                     return;
                 }
                 if (drained > ResponseDrain.MAX_BYTES
-                        || System.nanoTime() - drainStartNanos > TimeUnit.MILLISECONDS.toNanos(ResponseDrain.MAX_MILLIS)) {
+                        || System.nanoTime() - drainStartNanos
+                                > TimeUnit.MILLISECONDS.toNanos(ResponseDrain.MAX_MILLIS)) {
                     source.fail(new CancellationException("upstream-guard: a retried response's body is dropped"));
                     return;
                 }

@@ -19,8 +19,8 @@ public final class JettyClientAdvice {
         private Send() {}
 
         @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static boolean enter(@Advice.Origin Class<?> type, @Advice.This Object request,
-                                    @Advice.Argument(0) Object listener) {
+        public static boolean enter(
+                @Advice.Origin Class<?> type, @Advice.This Object request, @Advice.Argument(0) Object listener) {
             LibraryHooks hooks = Bridge.libraries();
             return hooks != null && hooks.onBuild(type, request, listener) == Boolean.TRUE;
         }

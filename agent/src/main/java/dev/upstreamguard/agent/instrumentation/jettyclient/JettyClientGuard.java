@@ -59,7 +59,11 @@ public final class JettyClientGuard implements BuilderHook<HttpRequest, Object> 
         try {
             URI uri = request.getURI();
             description = describe(request, uri);
-            call = new JettyCall(request, uri, (HttpClient) clientOf.invoke(request), (Response.CompleteListener) value,
+            call = new JettyCall(
+                    request,
+                    uri,
+                    (HttpClient) clientOf.invoke(request),
+                    (Response.CompleteListener) value,
                     description.replayable());
         } catch (Throwable t) {
             AgentLog.internalError("Jetty request mapping", t);
@@ -75,7 +79,12 @@ public final class JettyClientGuard implements BuilderHook<HttpRequest, Object> 
         Request.Content body = request.getBody();
         // bytes, a string or a form are in memory and rewind; a stream, a path or async content may not
         boolean replayable = body == null || body instanceof ByteBufferRequestContent;
-        return new CallRequest(request.getMethod(), scheme, request.getHost(),
-                CallRequest.portOf(scheme, request.getPort()), uri.toString(), replayable);
+        return new CallRequest(
+                request.getMethod(),
+                scheme,
+                request.getHost(),
+                CallRequest.portOf(scheme, request.getPort()),
+                uri.toString(),
+                replayable);
     }
 }

@@ -20,11 +20,12 @@ public final class JettyClientModule implements InstrumentationModule {
 
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
-        return List.of(
-                TypeInstrumentation.named("org.eclipse.jetty.client.transport.HttpRequest")
-                        .advise(named("send").and(takesArguments(1))
-                                        .and(takesArgument(0, named("org.eclipse.jetty.client.Response$CompleteListener"))),
-                                JettyClientAdvice.Send.class)
-                        .builderHook("dev.upstreamguard.agent.instrumentation.jettyclient.JettyClientGuard"));
+        return List.of(TypeInstrumentation.named("org.eclipse.jetty.client.transport.HttpRequest")
+                .advise(
+                        named("send")
+                                .and(takesArguments(1))
+                                .and(takesArgument(0, named("org.eclipse.jetty.client.Response$CompleteListener"))),
+                        JettyClientAdvice.Send.class)
+                .builderHook("dev.upstreamguard.agent.instrumentation.jettyclient.JettyClientGuard"));
     }
 }

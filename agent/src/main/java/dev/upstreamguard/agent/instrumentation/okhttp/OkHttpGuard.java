@@ -1,8 +1,8 @@
 package dev.upstreamguard.agent.instrumentation.okhttp;
 
 import dev.upstreamguard.agent.core.CallGuard;
-import java.util.List;
 import dev.upstreamguard.agent.instrumentation.BuilderHook;
+import java.util.List;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 

@@ -23,7 +23,9 @@ public final class OkHttpModule implements InstrumentationModule {
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
                 TypeInstrumentation.named("okhttp3.OkHttpClient")
-                        .advise(isConstructor().and(takesArguments(1))
+                        .advise(
+                                isConstructor()
+                                        .and(takesArguments(1))
                                         .and(takesArgument(0, named("okhttp3.OkHttpClient$Builder"))),
                                 OkHttpAdvice.Construct.class)
                         .builderHook("dev.upstreamguard.agent.instrumentation.okhttp.OkHttpGuard"),

@@ -49,11 +49,16 @@ final class RetryAfterZeroShield implements Interceptor {
         String retryAfter = response.header("Retry-After");
         boolean zero = retryAfter != null && retryAfter.trim().equals("0");
         if (code == 503 && zero) {
-            return response.newBuilder().removeHeader("Retry-After").header(HIDDEN, retryAfter).build();
+            return response.newBuilder()
+                    .removeHeader("Retry-After")
+                    .header(HIDDEN, retryAfter)
+                    .build();
         }
         if (code == 408 && (retryAfter == null || zero)) {
-            return response.newBuilder().header("Retry-After", "1")
-                    .header(HIDDEN, retryAfter == null ? "" : retryAfter).build();
+            return response.newBuilder()
+                    .header("Retry-After", "1")
+                    .header(HIDDEN, retryAfter == null ? "" : retryAfter)
+                    .build();
         }
         return response;
     }

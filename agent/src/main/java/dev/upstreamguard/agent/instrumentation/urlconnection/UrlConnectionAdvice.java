@@ -26,9 +26,10 @@ public final class UrlConnectionAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter URLConnection guarded,
-                                @Advice.Return(readOnly = false) URLConnection connection,
-                                @Advice.Thrown(readOnly = false) Throwable thrown) {
+        public static void exit(
+                @Advice.Enter URLConnection guarded,
+                @Advice.Return(readOnly = false) URLConnection connection,
+                @Advice.Thrown(readOnly = false) Throwable thrown) {
             if (guarded != null) {
                 connection = guarded;
                 thrown = null;

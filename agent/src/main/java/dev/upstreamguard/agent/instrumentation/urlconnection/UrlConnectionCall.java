@@ -104,8 +104,10 @@ final class UrlConnectionCall {
     private long maxBufferedBody() {
         String scheme = url.getProtocol().toLowerCase(Locale.ROOT);
         try {
-            return guard.dependencies().resolve(url.getHost(), CallRequest.portOf(scheme, url.getPort()))
-                    .policy().maxBufferedBodyBytes();
+            return guard.dependencies()
+                    .resolve(url.getHost(), CallRequest.portOf(scheme, url.getPort()))
+                    .policy()
+                    .maxBufferedBodyBytes();
         } catch (RuntimeException e) {
             AgentLog.internalError("HttpURLConnection body limit", e);
             return 0; // stream it: never keep what we cannot bound
@@ -200,8 +202,13 @@ final class UrlConnectionCall {
 
     private CallRequest request(boolean replayable) {
         String scheme = url.getProtocol().toLowerCase(Locale.ROOT);
-        return new CallRequest(facade.method(), scheme, url.getHost(), CallRequest.portOf(scheme, url.getPort()),
-                url.toString(), replayable);
+        return new CallRequest(
+                facade.method(),
+                scheme,
+                url.getHost(),
+                CallRequest.portOf(scheme, url.getPort()),
+                url.toString(),
+                replayable);
     }
 
     private static void rethrow(Throwable t) throws IOException {

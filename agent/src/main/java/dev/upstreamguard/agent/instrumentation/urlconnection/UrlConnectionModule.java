@@ -3,8 +3,8 @@ package dev.upstreamguard.agent.instrumentation.urlconnection;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.upstreamguard.agent.instrumentation.InstrumentationContext;
 import com.google.auto.service.AutoService;
+import dev.upstreamguard.agent.instrumentation.InstrumentationContext;
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
 import dev.upstreamguard.bootstrap.Bridge;
@@ -24,7 +24,8 @@ public final class UrlConnectionModule implements InstrumentationModule {
         return List.of(
                 TypeInstrumentation.matching(named("sun.net.www.protocol.http.Handler")
                                 .or(named("sun.net.www.protocol.https.Handler")))
-                        .advise(named("openConnection").and(takesArguments(1).or(takesArguments(2))),
+                        .advise(
+                                named("openConnection").and(takesArguments(1).or(takesArguments(2))),
                                 UrlConnectionAdvice.OpenConnection.class),
                 TypeInstrumentation.named("sun.net.www.http.HttpClient")
                         .advise(named("parseHTTP"), UrlConnectionAdvice.NoInternalRetry.class));

@@ -2,9 +2,9 @@ package org.apache.hc.core5.http;
 
 /** Test stand-in with the name of Apache HttpCore 5's class, which is not on the test class path. */
 public class ConnectionClosedException extends java.io.IOException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public ConnectionClosedException(String message) {
-    super(message);
-  }
+    public ConnectionClosedException(String message) {
+        super(message);
+    }
 }

@@ -14,12 +14,17 @@ import java.util.List;
  * @param rejectedTrace the trace of a request answered 503 by an open breaker (no upstream call), or
  *     empty when no request was
  */
-public record DemoReport(List<PhaseResult> unguarded, List<PhaseResult> guarded, String traceId,
-    List<ReceivedSpan> trace, String jaegerLink, List<ReceivedSpan> rejectedTrace) {
+public record DemoReport(
+        List<PhaseResult> unguarded,
+        List<PhaseResult> guarded,
+        String traceId,
+        List<ReceivedSpan> trace,
+        String jaegerLink,
+        List<ReceivedSpan> rejectedTrace) {
 
-  /** The result of this side in this phase. */
-  public PhaseResult of(boolean guardedSide, ChaosMode mode) {
-    return (guardedSide ? guarded : unguarded).stream()
-        .filter(result -> result.mode() == mode).findFirst().orElseThrow();
-  }
+    /** The result of this side in this phase. */
+    public PhaseResult of(boolean guardedSide, ChaosMode mode) {
+        return (guardedSide ? guarded : unguarded)
+                .stream().filter(result -> result.mode() == mode).findFirst().orElseThrow();
+    }
 }

@@ -14,25 +14,24 @@ import java.util.List;
  * @param colour whether to use ANSI colours
  * @param jaeger the OTLP/HTTP base URL of a Jaeger to send traces to as well, or null
  */
-public record DemoSettings(Path agentJar, int requestsPerPhase, int ratePerSecond,
-    Duration callerTimeout, boolean colour, String jaeger) {
+public record DemoSettings(
+        Path agentJar, int requestsPerPhase, int ratePerSecond, Duration callerTimeout, boolean colour, String jaeger) {
 
-  /** The phases, in order. */
-  public static final List<ChaosMode> PHASES =
-      List.of(ChaosMode.HEALTHY, ChaosMode.FLAKY, ChaosMode.SLOW, ChaosMode.DOWN);
+    /** The phases, in order. */
+    public static final List<ChaosMode> PHASES =
+            List.of(ChaosMode.HEALTHY, ChaosMode.FLAKY, ChaosMode.SLOW, ChaosMode.DOWN);
 
-  /** What the guarded storefront's agent is told, beyond the dependency names and the exporter. */
-  public static final List<String> AGENT_SETTINGS = List.of(
-      "upstreamguard.timeout.read=1s",
-      "upstreamguard.timeout.call=2s");
+    /** What the guarded storefront's agent is told, beyond the dependency names and the exporter. */
+    public static final List<String> AGENT_SETTINGS =
+            List.of("upstreamguard.timeout.read=1s", "upstreamguard.timeout.call=2s");
 
-  /** The normal run: 48 requests a phase at 12 a second. */
-  public static DemoSettings full(Path agentJar, boolean colour, String jaeger) {
-    return new DemoSettings(agentJar, 48, 12, Duration.ofSeconds(4), colour, jaeger);
-  }
+    /** The normal run: 48 requests a phase at 12 a second. */
+    public static DemoSettings full(Path agentJar, boolean colour, String jaeger) {
+        return new DemoSettings(agentJar, 48, 12, Duration.ofSeconds(4), colour, jaeger);
+    }
 
-  /** A short run for tests: 16 requests a phase at 16 a second. */
-  public static DemoSettings quick(Path agentJar, boolean colour, String jaeger) {
-    return new DemoSettings(agentJar, 16, 16, Duration.ofSeconds(4), colour, jaeger);
-  }
+    /** A short run for tests: 16 requests a phase at 16 a second. */
+    public static DemoSettings quick(Path agentJar, boolean colour, String jaeger) {
+        return new DemoSettings(agentJar, 16, 16, Duration.ofSeconds(4), colour, jaeger);
+    }
 }

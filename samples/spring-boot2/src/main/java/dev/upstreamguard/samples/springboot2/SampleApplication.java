@@ -20,37 +20,38 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
 @SpringBootApplication
 public class SampleApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(SampleApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
 
-  // upstream-guard-registration
-  @Bean
-  FilterRegistrationBean<UpstreamGuardFilter> upstreamGuardFilter() {
-    FilterRegistrationBean<UpstreamGuardFilter> registration = new FilterRegistrationBean<>(new UpstreamGuardFilter());
-    registration.setName("upstreamGuard");
-    registration.addUrlPatterns("/*");
-    registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-    registration.setAsyncSupported(true);
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // outermost: it sees what escapes every other filter
-    return registration;
-  }
-  // /upstream-guard-registration
+    // upstream-guard-registration
+    @Bean
+    FilterRegistrationBean<UpstreamGuardFilter> upstreamGuardFilter() {
+        FilterRegistrationBean<UpstreamGuardFilter> registration =
+                new FilterRegistrationBean<>(new UpstreamGuardFilter());
+        registration.setName("upstreamGuard");
+        registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // outermost: it sees what escapes every other filter
+        return registration;
+    }
+    // /upstream-guard-registration
 
-  /** The inventory's client: {@code RestTemplate} over the JDK {@code HttpURLConnection}. */
-  @Bean
-  RestTemplate inventoryClient(@Value("${inventory.url}") String url) {
-    return withBaseUrl(new RestTemplate(new SimpleClientHttpRequestFactory()), url);
-  }
+    /** The inventory's client: {@code RestTemplate} over the JDK {@code HttpURLConnection}. */
+    @Bean
+    RestTemplate inventoryClient(@Value("${inventory.url}") String url) {
+        return withBaseUrl(new RestTemplate(new SimpleClientHttpRequestFactory()), url);
+    }
 
-  /** The pricing's client: {@code RestTemplate} over Apache HttpClient 4. */
-  @Bean
-  RestTemplate pricingClient(@Value("${pricing.url}") String url) {
-    return withBaseUrl(new RestTemplate(new HttpComponentsClientHttpRequestFactory()), url);
-  }
+    /** The pricing's client: {@code RestTemplate} over Apache HttpClient 4. */
+    @Bean
+    RestTemplate pricingClient(@Value("${pricing.url}") String url) {
+        return withBaseUrl(new RestTemplate(new HttpComponentsClientHttpRequestFactory()), url);
+    }
 
-  private static RestTemplate withBaseUrl(RestTemplate restTemplate, String url) {
-    restTemplate.setUriTemplateHandler(new DefaultUriBuilderFactory(url));
-    return restTemplate;
-  }
+    private static RestTemplate withBaseUrl(RestTemplate restTemplate, String url) {
+        restTemplate.setUriTemplateHandler(new DefaultUriBuilderFactory(url));
+        return restTemplate;
+    }
 }

@@ -12,27 +12,27 @@ import org.springframework.web.client.RestTemplate;
  */
 @RestController
 class ProductController {
-  private final RestClient inventory;
-  private final RestTemplate pricing;
+    private final RestClient inventory;
+    private final RestTemplate pricing;
 
-  ProductController(RestClient inventory, RestTemplate pricing) {
-    this.inventory = inventory;
-    this.pricing = pricing;
-  }
+    ProductController(RestClient inventory, RestTemplate pricing) {
+        this.inventory = inventory;
+        this.pricing = pricing;
+    }
 
-  @GetMapping("/products/{sku}/stock")
-  String stock(@PathVariable String sku) {
-    return inventory.get().uri("/stock/{sku}", sku).retrieve().body(String.class);
-  }
+    @GetMapping("/products/{sku}/stock")
+    String stock(@PathVariable String sku) {
+        return inventory.get().uri("/stock/{sku}", sku).retrieve().body(String.class);
+    }
 
-  @GetMapping("/products/{sku}/price")
-  String price(@PathVariable String sku) {
-    return pricing.getForObject("/price/{sku}", String.class, sku);
-  }
+    @GetMapping("/products/{sku}/price")
+    String price(@PathVariable String sku) {
+        return pricing.getForObject("/price/{sku}", String.class, sku);
+    }
 
-  /** A bug of the application's own, no upstream involved: Spring Boot's error handling answers it (500). */
-  @GetMapping("/products/{sku}/reviews")
-  String reviews(@PathVariable String sku) {
-    throw new IllegalStateException("reviews are not implemented for " + sku);
-  }
+    /** A bug of the application's own, no upstream involved: Spring Boot's error handling answers it (500). */
+    @GetMapping("/products/{sku}/reviews")
+    String reviews(@PathVariable String sku) {
+        throw new IllegalStateException("reviews are not implemented for " + sku);
+    }
 }

@@ -21,35 +21,39 @@ import org.springframework.web.util.DefaultUriBuilderFactory;
 @SpringBootApplication
 public class SampleApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(SampleApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(SampleApplication.class, args);
+    }
 
-  // upstream-guard-registration
-  @Bean
-  FilterRegistrationBean<UpstreamGuardFilter> upstreamGuardFilter() {
-    FilterRegistrationBean<UpstreamGuardFilter> registration = new FilterRegistrationBean<>(new UpstreamGuardFilter());
-    registration.setName("upstreamGuard");
-    registration.addUrlPatterns("/*");
-    registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
-    registration.setAsyncSupported(true);
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // outermost: it sees what escapes every other filter
-    // registration.addInitParameter("expose-dependency", "none"); // init-params as in web.xml
-    return registration;
-  }
-  // /upstream-guard-registration
+    // upstream-guard-registration
+    @Bean
+    FilterRegistrationBean<UpstreamGuardFilter> upstreamGuardFilter() {
+        FilterRegistrationBean<UpstreamGuardFilter> registration =
+                new FilterRegistrationBean<>(new UpstreamGuardFilter());
+        registration.setName("upstreamGuard");
+        registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE); // outermost: it sees what escapes every other filter
+        // registration.addInitParameter("expose-dependency", "none"); // init-params as in web.xml
+        return registration;
+    }
+    // /upstream-guard-registration
 
-  /** The inventory's client: {@code RestClient} over the JDK {@code HttpClient}. */
-  @Bean
-  RestClient inventoryClient(@Value("${inventory.url}") String url) {
-    return RestClient.builder().baseUrl(url).requestFactory(new JdkClientHttpRequestFactory()).build();
-  }
+    /** The inventory's client: {@code RestClient} over the JDK {@code HttpClient}. */
+    @Bean
+    RestClient inventoryClient(@Value("${inventory.url}") String url) {
+        return RestClient.builder()
+                .baseUrl(url)
+                .requestFactory(new JdkClientHttpRequestFactory())
+                .build();
+    }
 
-  /** The pricing's client: {@code RestTemplate} over Apache HttpClient 5. */
-  @Bean
-  RestTemplate pricingClient(@Value("${pricing.url}") String url) {
-    RestTemplate restTemplate = new RestTemplate(new HttpComponentsClientHttpRequestFactory());
-    restTemplate.setUriTemplateHandler(new DefaultUriBuilderFactory(url));
-    return restTemplate;
-  }
+    /** The pricing's client: {@code RestTemplate} over Apache HttpClient 5. */
+    @Bean
+    RestTemplate pricingClient(@Value("${pricing.url}") String url) {
+        RestTemplate restTemplate = new RestTemplate(new HttpComponentsClientHttpRequestFactory());
+        restTemplate.setUriTemplateHandler(new DefaultUriBuilderFactory(url));
+        return restTemplate;
+    }
 }

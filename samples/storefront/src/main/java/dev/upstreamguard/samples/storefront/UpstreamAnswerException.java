@@ -7,9 +7,9 @@ package dev.upstreamguard.samples.storefront;
  */
 public class UpstreamAnswerException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  UpstreamAnswerException(String dependency, int status) {
-    super(dependency + " answered " + status);
-  }
+    UpstreamAnswerException(String dependency, int status) {
+        super(dependency + " answered " + status);
+    }
 }

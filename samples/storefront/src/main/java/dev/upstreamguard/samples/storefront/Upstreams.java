@@ -10,28 +10,28 @@ import java.util.Locale;
  */
 final class Upstreams {
 
-  private Upstreams() {}
+    private Upstreams() {}
 
-  static URI inventory() {
-    return base("inventory", "http://127.0.0.1:9001");
-  }
-
-  static URI pricing() {
-    return base("pricing", "http://127.0.0.1:9002");
-  }
-
-  static URI payments() {
-    return base("payments", "http://127.0.0.1:9003");
-  }
-
-  private static URI base(String name, String fallback) {
-    String value = System.getProperty("storefront." + name + ".url");
-    if (value == null || value.isBlank()) {
-      value = System.getenv("STOREFRONT_" + name.toUpperCase(Locale.ROOT) + "_URL");
+    static URI inventory() {
+        return base("inventory", "http://127.0.0.1:9001");
     }
-    if (value == null || value.isBlank()) {
-      value = fallback;
+
+    static URI pricing() {
+        return base("pricing", "http://127.0.0.1:9002");
     }
-    return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-  }
+
+    static URI payments() {
+        return base("payments", "http://127.0.0.1:9003");
+    }
+
+    private static URI base(String name, String fallback) {
+        String value = System.getProperty("storefront." + name + ".url");
+        if (value == null || value.isBlank()) {
+            value = System.getenv("STOREFRONT_" + name.toUpperCase(Locale.ROOT) + "_URL");
+        }
+        if (value == null || value.isBlank()) {
+            value = fallback;
+        }
+        return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+    }
 }
