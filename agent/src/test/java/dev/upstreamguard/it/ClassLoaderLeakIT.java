@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's threads never keep a web application's class loader (issue 12, item 10): in a fresh JVM,
+ * The agent's threads never keep a web application's class loader: in a fresh JVM,
  * the first guarded calls come from a thread whose context loader and access-control context belong to
  * a throwaway loader; once the application lets go of it, it is collected.
  */

@@ -59,7 +59,7 @@ abstract class ClientConformanceSuite {
         upstream.close();
     }
 
-    /** The deadline scenarios of issue 16, with the filter in the loop, for this driver. */
+    /** The deadline scenarios, with the filter in the loop, for this driver. */
     @Nested
     class Deadlines extends DeadlineScenarios {
         @Override
@@ -652,7 +652,7 @@ abstract class ClientConformanceSuite {
         }
     }
 
-    // ---- issue 12, item 1: "never sent" is about the original request only ----
+    // ---- "never sent" is about the original request only ----
 
     @Test
     void aPostRedirectedToAnAddressThatRefusesReachesTheFirstServerOnce() throws Exception {
@@ -681,7 +681,7 @@ abstract class ClientConformanceSuite {
         assertThat(upstream.hits()).isBetween(1, 3);
     }
 
-    // ---- issue 12, items 6 and 9: cancellation is the application's, not the upstream's ----
+    // ---- cancellation is the application's, not the upstream's ----
 
     @Test
     void aCallCancelledWhileItWaitsForTheHeadIsNotRetriedAndEndsCancelled() throws Exception {
@@ -707,7 +707,7 @@ abstract class ClientConformanceSuite {
         assertThat(Collector.spansTo(upstream.port())).hasSize(1);
     }
 
-    // ---- issue 12, item 7: the application's own failures are not upstream resets ----
+    // ---- the application's own failures are not upstream resets ----
 
     @Test
     void theApplicationsOwnBodyFailureIsNotRetriedNorRecordedAsAnUpstreamFailure() throws Exception {
@@ -743,7 +743,7 @@ abstract class ClientConformanceSuite {
         return chain;
     }
 
-    // ---- issue 12, item 5: timeout.call bounds the whole call (inventory: call 1500ms, read 400ms) ----
+    // ---- timeout.call bounds the whole call (inventory: call 1500ms, read 400ms) ----
 
     @Test
     void aSlowHeadIsBoundedByTheCallTimeout() throws Exception {

@@ -17,11 +17,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Deadlines (issue 16) for one client driver, with the real filter in the loop ({@link DeadlineApp}): the inbound
+ * Deadlines for one client driver, with the real filter in the loop ({@link DeadlineApp}): the inbound
  * request's deadline caps the guarded calls the application makes for it, a spent deadline fails a call without
  * connecting, and each attempt tells the upstream the time left. Run by every driver's IT through {@link
- * ClientConformanceSuite}. The upstream is {@code deadline.test}, a dependency with SPEC.md's default timeouts
- * ({@code timeout.read} 10 s, {@code timeout.call} 30 s; connect stays at the ITs' 500 ms), so only the deadline can end a call early.
+ * ClientConformanceSuite}. The upstream is {@code deadline.test}, a dependency with the default timeouts
+ * ({@code timeout.read} 10 s, {@code timeout.call} 30 s; connect stays at the ITs' 500 ms), so only the
+ * deadline can end a call early.
  */
 abstract class DeadlineScenarios {
 

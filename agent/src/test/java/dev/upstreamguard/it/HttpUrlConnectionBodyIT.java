@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The request body of a guarded {@code HttpURLConnection} (issue 12, item 3): kept for a replay up to
+ * The request body of a guarded {@code HttpURLConnection}: kept for a replay up to
  * {@code upstreamguard.retry.max-buffered-body} (default 1MiB), sent through once and never retried past it.
  */
 class HttpUrlConnectionBodyIT {

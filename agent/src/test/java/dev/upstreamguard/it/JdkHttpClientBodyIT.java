@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the application's body handlers and body publishers see of a retried {@code HttpClient} call, and
- * the shape of a failed {@code sendAsync} future (issue 12, items 2, 4 and 8).
+ * the shape of a failed {@code sendAsync} future.
  */
 class JdkHttpClientBodyIT {
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Asynchronous servlets ({@code startAsync}) behind the filter in a real Jetty 12, with three mappings:
- * the web.xml of SPEC.md (REQUEST dispatches only), REQUEST and ASYNC and ERROR (the failure of an async
+ * the web.xml of docs/filter.md (REQUEST dispatches only), REQUEST and ASYNC and ERROR (the failure of an async
  * dispatch passes through the filter again), and REQUEST and ERROR (Jetty turns the failure of an async
  * dispatch into an error dispatch, which the filter answers instead of the error page).
  *

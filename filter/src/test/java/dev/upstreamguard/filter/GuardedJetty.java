@@ -84,7 +84,7 @@ final class GuardedJetty implements AutoCloseable {
         return context;
     }
 
-    /** The web.xml mapping of SPEC.md: REQUEST dispatches only. */
+    /** The web.xml mapping of docs/filter.md: REQUEST dispatches only. */
     ServletContextHandler context(
             String contextPath,
             Map<String, String> initParams,

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The filter in a second container, embedded Tomcat 10.1, mapped exactly as the web.xml of SPEC.md
+ * The filter in a second container, embedded Tomcat 10.1, mapped exactly as the web.xml of docs/filter.md
  * (REQUEST dispatches only). Tomcat reports the failure of an async dispatch to {@code
  * AsyncListener.onError}, so this is where the filter's listener answers it; and its client abort is the
  * real {@code ClientAbortException}.

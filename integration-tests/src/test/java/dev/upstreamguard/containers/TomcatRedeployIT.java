@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * The agent's threads, started by the shop's first guarded calls, do not keep the shop's class loader:
  * undeploying the WAR and deploying it again in a running Tomcat leaves no "failed to stop" thread
  * warning naming an agent thread (before the fix: the deadline watch, the retry threads and the JDK's
- * shared delay thread), and no other leak warning but the shop's own client's (issue 12, item 10).
+ * shared delay thread), and no other leak warning but the shop's own client's.
  */
 class TomcatRedeployIT {
 

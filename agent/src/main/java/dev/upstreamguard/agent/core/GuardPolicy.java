@@ -64,7 +64,7 @@ public final class GuardPolicy {
         this.deadlinePropagate = b.deadlinePropagate;
     }
 
-    /** The defaults of SPEC.md: 2s connect, 10s read, 30s call, 3 attempts, 50ms..1s backoff. */
+    /** The defaults of docs/configuration.md: 2s connect, 10s read, 30s call, 3 attempts, 50ms..1s backoff. */
     public static GuardPolicy defaults() {
         return DEFAULTS;
     }

@@ -18,7 +18,7 @@ import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.List;
 
 /**
- * Records the SPEC's metrics around another observer (the spans): the semantic conventions' {@code
+ * Records the README's metrics around another observer (the spans): the semantic conventions' {@code
  * http.client.request.duration} per attempt, and {@code upstreamguard.calls}, {@code .retries}, {@code
  * .retry.budget.exhausted}, {@code .breaker.state}, {@code .breaker.transitions} and {@code .in_flight}.
  * Attribute values come from bounded sets only (never a URL, path or query; see {@link DependencyLabels}).

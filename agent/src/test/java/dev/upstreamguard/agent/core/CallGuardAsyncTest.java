@@ -184,7 +184,7 @@ class CallGuardAsyncTest {
 
     @Test
     void cancellingDuringAnAttemptStillEndsThatAttemptsSpan() {
-        // CallObserver.AttemptTrace: "end is called exactly once"; STYLE.md: start and end always paired
+        // CallObserver.AttemptTrace: "end is called exactly once"; start and end are always paired
         exchange.asyncLeavesPending();
 
         CompletableFuture<FakeResponse> result = guard(POLICY).executeAsync(request("GET"), exchange);
@@ -219,7 +219,7 @@ class CallGuardAsyncTest {
         assertThat(exchange.attempts).containsExactly(Attempt.UNGUARDED);
     }
 
-    // ---- issue 12, items 6 and 9: a cancelled future ends the call as cancelled, once ----
+    // ---- a cancelled future ends the call as cancelled, once ----
 
     @Test
     void cancellingDuringTheBackoffEndsTheCallAsCancelledAtOnce() {

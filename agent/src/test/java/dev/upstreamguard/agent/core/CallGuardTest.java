@@ -630,7 +630,7 @@ class CallGuardTest {
         assertThat(observer.dependencies.get(0).named()).isFalse();
     }
 
-    // ---- issue 12, item 9: one end on every path ----
+    // ---- one end on every path ----
 
     @Test
     void anInterruptedBackoffEndsTheCallAsInterruptedOnTheLastSpan() throws Throwable {
@@ -687,7 +687,7 @@ class CallGuardTest {
         assertThat(observer.ended().outcome).isEqualTo(Outcome.SUCCESS);
     }
 
-    // ---- issue 12, item 6: cancellation is not an upstream failure ----
+    // ---- cancellation is not an upstream failure ----
 
     @Test
     void aCallCancelledDuringAnAttemptIsNotRetriedAndSpendsNoBudget() {
@@ -738,7 +738,7 @@ class CallGuardTest {
         assertThat(observer.ended().failure).isEqualTo(FailureKind.STATUS);
     }
 
-    // ---- issue 12, item 7: the application's own failures ----
+    // ---- the application's own failures ----
 
     @Test
     void theApplicationsOwnIOExceptionIsNotRetriedNorAnUpstreamFailure() {
@@ -754,7 +754,7 @@ class CallGuardTest {
         assertThat(observer.ended().outcome).isEqualTo(Outcome.NOT_RETRYABLE);
     }
 
-    // ---- issue 12, item 1: "never sent" is about the original request only ----
+    // ---- "never sent" is about the original request only ----
 
     @Test
     void aPostWhoseFollowedRedirectCouldNotConnectIsNotSentAgain() {
@@ -778,7 +778,7 @@ class CallGuardTest {
         assertThat(guard(POLICY).execute(get(), exchange)).isSameAs(ok);
     }
 
-    // ---- issue 12, item 5: timeout.call is an overall bound ----
+    // ---- timeout.call is an overall bound ----
 
     @Test
     void theConnectTimeoutShrinksToTheCallsTimeLeft() throws Throwable {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Policy values: the defaults of SPEC.md, the validating builder and {@code toBuilder()}. */
+/** Policy values: the documented defaults, the validating builder and {@code toBuilder()}. */
 class GuardPolicyTest {
 
     private static final long DAY = 24L * 60 * 60 * 1000;
