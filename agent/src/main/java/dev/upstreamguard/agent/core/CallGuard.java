@@ -356,6 +356,8 @@ public final class CallGuard {
         FailureKind rejectedBy;
         /** What a call made after its request's deadline throws; null otherwise. */
         java.io.IOException spentError;
+        /** What a call rejected before its first attempt hands the application; made once. */
+        java.io.IOException rejectionError;
 
         Call(CallRequest request, Exchange<R> exchange) {
             this.request = request;
@@ -542,7 +544,9 @@ public final class CallGuard {
                 currentSpan.end(null, false); // the attempt before this rejected retry
             }
             CallObserver.AttemptTrace span = trace.startRejected(attempts, state);
-            span.end(-1, null, rejectedBy, outcome, false);
+            // Rejected before its first attempt, the call hands the application rejection(): the span and the
+            // request's record carry that very exception, so that the filter can link what escapes to this call.
+            span.end(-1, attempts == 1 ? rejection() : null, rejectedBy, outcome, false);
             attempts--; // a rejected call is not an attempt
             finished = true;
             lastFailure = rejectedBy;
@@ -572,13 +576,16 @@ public final class CallGuard {
             if (spentError != null) {
                 return spentError;
             }
-            CircuitBreaker breaker = dependency.breaker();
-            long wait = breaker == null ? 0 : breaker.millisUntilProbe(clock.nanoTime());
-            String reason = rejectedBy == FailureKind.CONCURRENCY_LIMIT
-                    ? dev.upstreamguard.UpstreamUnavailableException.CONCURRENCY_LIMIT
-                    : dev.upstreamguard.UpstreamUnavailableException.CIRCUIT_OPEN;
-            return new dev.upstreamguard.UpstreamUnavailableException(
-                    dependency.name(), dependency.named(), reason, wait);
+            if (rejectionError == null) { // one instance: the one recorded is the one the application gets
+                CircuitBreaker breaker = dependency.breaker();
+                long wait = breaker == null ? 0 : breaker.millisUntilProbe(clock.nanoTime());
+                String reason = rejectedBy == FailureKind.CONCURRENCY_LIMIT
+                        ? dev.upstreamguard.UpstreamUnavailableException.CONCURRENCY_LIMIT
+                        : dev.upstreamguard.UpstreamUnavailableException.CIRCUIT_OPEN;
+                rejectionError = new dev.upstreamguard.UpstreamUnavailableException(
+                        dependency.name(), dependency.named(), reason, wait);
+            }
+            return rejectionError;
         }
 
         /** Stops the attempt's span and decides: the wait before the next attempt, or -1 once the call ended. */

@@ -92,4 +92,40 @@ class RequestRecordingTest {
                 .containsEntry("outcome", "success")
                 .doesNotContainKey("failure");
     }
+
+    @Test
+    void aCallTheOpenBreakerRejectsIsRecordedWithTheExceptionItHandsTheApplication() {
+        GuardPolicy policy = GuardPolicy.defaults().toBuilder()
+                .maxAttempts(1)
+                .breakerMinAttempts(2)
+                .breakerOpenMillis(10_000)
+                .build();
+        CallGuard breaking = new CallGuard(
+                new DependencyResolver(
+                        List.of(DependencyResolver.Rule.of("inventory", "inventory.internal")),
+                        policy,
+                        Map.of("inventory", policy),
+                        randoms(0.0)),
+                new RequestRecording(spans),
+                true,
+                clock,
+                new FakeSleeper(clock),
+                randoms(0.0));
+        exchange.then(new ConnectException("refused 1"), new ConnectException("refused 2"));
+        catchThrowable(() -> breaking.execute(get(), exchange));
+        catchThrowable(() -> breaking.execute(get(), exchange));
+
+        Throwable thrown = catchThrowable(() -> breaking.execute(get(), exchange));
+
+        assertThat(thrown).isInstanceOf(dev.upstreamguard.UpstreamUnavailableException.class);
+        Map<String, Object> call = RequestBridge.failureDelivering(scope, new IllegalStateException("wrapped", thrown));
+        assertThat(call)
+                .as("the filter links what the application threw to the rejected call, and so names its dependency")
+                .isNotNull()
+                .containsEntry("failure", "circuit-open")
+                .containsEntry("dependency", "inventory")
+                .containsEntry("named", true)
+                .containsEntry("exception", dev.upstreamguard.UpstreamUnavailableException.class.getName());
+        assertThat(RequestBridge.lastCall(scope)).isSameAs(call);
+    }
 }

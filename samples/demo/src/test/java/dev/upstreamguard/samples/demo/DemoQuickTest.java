@@ -75,6 +75,12 @@ class DemoQuickTest {
             assertThat(span.attr("error.type")).isEqualTo("circuit-open");
             assertThat(span.attr("upstreamguard.breaker.state")).isEqualTo("open");
         });
+        // the filter links the rejection the application threw to the rejected call: it names the dependency
+        assertThat(report.rejectedTrace()).anySatisfy(span -> {
+            assertThat(span.kind()).isEqualTo("SERVER");
+            assertThat(span.attr("upstreamguard.failed.dependency")).isEqualTo("inventory");
+            assertThat(span.attr("upstreamguard.failure")).isEqualTo("circuit-open");
+        });
 
         // after the down phase: the health answer (from memory, at once) and the counts exported over OTLP
         assertThat(output)
