@@ -19,11 +19,14 @@ class ReadmeSnippetTest {
         String source = Files.readString(
                 Path.of("src/main/java/dev/upstreamguard/samples/springboot3/SampleApplication.java"),
                 StandardCharsets.UTF_8);
-        String snippet = source.substring(source.indexOf(START) + START.length(), source.indexOf(END))
-                .strip()
+        // the bean as the README shows it: the class's indentation taken off, whatever the formatter's width
+        String snippet = source.substring(
+                        source.lastIndexOf('\n', source.indexOf(START)) + 1, source.indexOf(END))
+                .stripIndent()
                 .lines()
-                .map(line -> line.startsWith("  ") ? line.substring(2) : line)
-                .collect(Collectors.joining("\n"));
+                .skip(1) // the start marker
+                .collect(Collectors.joining("\n"))
+                .strip();
 
         String readme = Files.readString(Path.of("../../README.md"), StandardCharsets.UTF_8);
 
