@@ -20,8 +20,7 @@ class ReadmeSnippetTest {
                 Path.of("src/main/java/dev/upstreamguard/samples/springboot3/SampleApplication.java"),
                 StandardCharsets.UTF_8);
         // the bean as the README shows it: the class's indentation taken off, whatever the formatter's width
-        String snippet = source.substring(
-                        source.lastIndexOf('\n', source.indexOf(START)) + 1, source.indexOf(END))
+        String snippet = source.substring(source.lastIndexOf('\n', source.indexOf(START)) + 1, source.indexOf(END))
                 .stripIndent()
                 .lines()
                 .skip(1) // the start marker
