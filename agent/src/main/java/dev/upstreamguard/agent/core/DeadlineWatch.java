@@ -55,9 +55,13 @@ public final class DeadlineWatch {
         this.ownThread = ownThread;
     }
 
-    /** The watch the agent's adapters share; its thread starts with the first deadline armed. */
-    public static DeadlineWatch system() {
-        return new DeadlineWatch(Clock.SYSTEM, RetryThreads.EXECUTOR);
+    /** The watch the agent's adapters share: one thread for the whole agent, started with the first deadline. */
+    public static DeadlineWatch shared() {
+        return Shared.WATCH;
+    }
+
+    private static final class Shared {
+        static final DeadlineWatch WATCH = new DeadlineWatch(Clock.SYSTEM, RetryThreads.EXECUTOR);
     }
 
     /**
@@ -69,7 +73,7 @@ public final class DeadlineWatch {
             return;
         }
         long at = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
-        deadline.atNanos = at; // published to the watcher by the queue
+        deadline.atNanos = at;
         incoming.offer(deadline);
         if (!ownThread) {
             return;
@@ -79,6 +83,24 @@ public final class DeadlineWatch {
             thread = startWatcher();
         }
         if (idle || at - wakeAtNanos < 0) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Moves an armed deadline to {@code timeoutMillis} from now, later or earlier, for a timeout that runs
+     * again from each sign of progress (an idle timeout). A volatile write, and a wake-up of the watcher
+     * only when the deadline moves before its next planned look. Does nothing once the deadline has been
+     * disarmed or has fired, or before it is armed.
+     */
+    public void rearm(Deadline deadline, long timeoutMillis) {
+        if (deadline.state != Deadline.ARMED) {
+            return;
+        }
+        long at = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMillis));
+        deadline.atNanos = at;
+        Thread thread = watcher;
+        if (ownThread && thread != null && at - wakeAtNanos < 0) {
             LockSupport.unpark(thread);
         }
     }
@@ -154,14 +176,15 @@ public final class DeadlineWatch {
             if (d.state != Deadline.ARMED) {
                 continue;
             }
-            if (d.atNanos - now <= 0) {
+            long at = d.atNanos;
+            if (at - now <= 0) {
                 if (d.transition(Deadline.ARMED, Deadline.FIRED)) {
                     fire(d);
                 }
                 continue;
             }
-            if (d.atNanos - next < 0) {
-                next = d.atNanos;
+            if (at - next < 0) {
+                next = at;
             }
             watched.set(kept++, d);
         }
@@ -197,7 +220,8 @@ public final class DeadlineWatch {
         }
 
         private volatile int state;
-        private long atNanos;
+        /** Set by {@link #arm} before the deadline is queued, then by {@link #rearm} from any thread. */
+        private volatile long atNanos;
 
         /** Called at most once, on an agent thread, when the deadline passed before {@link #disarm()}. */
         protected abstract void expire();

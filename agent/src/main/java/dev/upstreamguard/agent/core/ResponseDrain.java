@@ -16,8 +16,6 @@ public final class ResponseDrain {
     /** Time spent at most reading a retried response before its connection is dropped instead. */
     public static final long MAX_MILLIS = 100;
 
-    private static volatile DeadlineWatch watch;
-
     private ResponseDrain() {}
 
     /**
@@ -32,7 +30,7 @@ public final class ResponseDrain {
             return true;
         }
         AbortOnExpiry deadline = new AbortOnExpiry(abort);
-        watch().arm(deadline, MAX_MILLIS);
+        DeadlineWatch.shared().arm(deadline, MAX_MILLIS);
         long until = System.nanoTime() + MAX_MILLIS * 1_000_000L;
         boolean ended = false;
         try {
@@ -57,20 +55,6 @@ public final class ResponseDrain {
         // over before the caller goes on, or it could hit what the next attempt uses of the same client
         deadline.awaitAborted();
         return false;
-    }
-
-    private static DeadlineWatch watch() {
-        DeadlineWatch w = watch;
-        if (w == null) {
-            synchronized (ResponseDrain.class) {
-                w = watch;
-                if (w == null) {
-                    w = DeadlineWatch.system();
-                    watch = w;
-                }
-            }
-        }
-        return w;
     }
 
     private static final class AbortOnExpiry extends DeadlineWatch.Deadline {

@@ -103,6 +103,69 @@ class DeadlineWatchTest {
         }
 
         @Test
+        void aRearmedDeadlineRunsAgainFromTheRearming() {
+            Counting d = new Counting();
+            watch.arm(d, 100);
+            clock.advanceMillis(80);
+            watch.rearm(d, 100); // progress: the idle time starts again
+
+            clock.advanceMillis(99);
+            watch.sweep(clock.nanoTime());
+            assertThat(ran).as("179 ms after arming, 99 after the progress").isEmpty();
+
+            clock.advanceMillis(1);
+            watch.sweep(clock.nanoTime());
+            assertThat(ran).containsExactly(d);
+        }
+
+        @Test
+        void aDeadlineRearmedEarlierFiresAtTheEarlierTime() {
+            Counting d = new Counting();
+            watch.arm(d, 10_000); // a connect timeout, say
+            long now = clock.nanoTime();
+            watch.rearm(d, 50); // then a shorter read timeout
+
+            assertThat(watch.sweep(now)).isEqualTo(now + TimeUnit.MILLISECONDS.toNanos(50));
+            clock.advanceMillis(50);
+            watch.sweep(clock.nanoTime());
+            assertThat(ran).containsExactly(d);
+        }
+
+        @Test
+        void rearmingADisarmedOrUnarmedDeadlineDoesNothing() {
+            Counting disarmed = new Counting();
+            watch.arm(disarmed, 100);
+            disarmed.disarm();
+            watch.rearm(disarmed, 10);
+
+            Counting unarmed = new Counting();
+            watch.rearm(unarmed, 10); // not queued: the watch never sees it
+            clock.advanceMillis(1_000);
+            watch.sweep(clock.nanoTime());
+
+            assertThat(ran).isEmpty();
+            assertThat(watch.watchedCount()).isZero();
+            watch.arm(unarmed, 100); // it can still be armed, once
+            clock.advanceMillis(100);
+            watch.sweep(clock.nanoTime());
+            assertThat(ran).containsExactly(unarmed);
+        }
+
+        @Test
+        void aFiredDeadlineIsNotRearmed() {
+            Counting d = new Counting();
+            watch.arm(d, 10);
+            clock.advanceMillis(10);
+            watch.sweep(clock.nanoTime());
+            watch.rearm(d, 10);
+            clock.advanceMillis(10);
+            watch.sweep(clock.nanoTime());
+
+            assertThat(ran).containsExactly(d);
+            assertThat(watch.watchedCount()).isZero();
+        }
+
+        @Test
         void theNextLookIsTheEarliestDeadlineButNeverLaterThanOneSweep() {
             long now = clock.nanoTime();
             assertThat(watch.sweep(now)).isEqualTo(now + DeadlineWatch.SWEEP_NANOS);

@@ -57,7 +57,7 @@ public final class JdkHttpClientModule implements InstrumentationModule {
     @Override
     public void start(InstrumentationContext context) {
         JdkHttpClientHooks started =
-                new JdkHttpClientHooks(context.guard(), context.maxConnectTimeoutMillis(), DeadlineWatch.system());
+                new JdkHttpClientHooks(context.guard(), context.maxConnectTimeoutMillis(), DeadlineWatch.shared());
         hooks = started;
         Bridge.installHttpClient(started);
     }
