@@ -5,6 +5,7 @@ import dev.upstreamguard.agent.core.AsyncExchange;
 import dev.upstreamguard.agent.core.Attempt;
 import dev.upstreamguard.agent.core.CallGuard;
 import dev.upstreamguard.agent.core.CallRequest;
+import dev.upstreamguard.agent.core.DeadlineWatch;
 import dev.upstreamguard.agent.core.HeaderSetter;
 import dev.upstreamguard.agent.core.ResponseDrain;
 import java.net.SocketTimeoutException;
@@ -30,7 +31,6 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One guarded Jetty call. Each attempt is a copy of the application's request in the request's own
@@ -50,6 +50,13 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
     private static final String ATTEMPT = "dev.upstreamguard.jettyclient.attempt";
 
     private static final String CONNECT_TIMEOUT = "Connect Timeout"; // Jetty's own message for it
+    /**
+     * Bounds each attempt's connect and read timeouts. Not Jetty's own idle timeout: lowering a request's
+     * below the client's makes its connection cancel and reschedule a timer on Jetty's scheduler, and wake
+     * that thread, on every call.
+     */
+    private static final DeadlineWatch WATCH = DeadlineWatch.shared();
+
     private static final HeaderSetter<HttpFields.Mutable> HEADERS = HttpFields.Mutable::put;
 
     private final HttpRequest original;
@@ -133,26 +140,21 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
         } else if (body != null && attempt.number() > 1) {
             body.rewind();
         }
-        if (attempt.enforce()) {
-            copy.idleTimeout(Attempt.clientMillis(attempt.readTimeoutMillis()), TimeUnit.MILLISECONDS);
-        }
         if (appTotalDeadlineNanos != 0) {
             long left = TimeUnit.NANOSECONDS.toMillis(appTotalDeadlineNanos - System.nanoTime());
             copy.timeout(Math.max(1, left), TimeUnit.MILLISECONDS); // the application's total bounds the call
         }
         copy.onRequestBegin(state);
+        if (watchedBody != null || body != null) {
+            copy.onRequestContent(state); // a body being sent is progress: the read timeout runs from its last chunk
+        }
         current = state;
+        if (attempt.enforce()) {
+            // Jetty's connect timeout is the client's; this attempt's may be shorter: until the request begins
+            WATCH.arm(state, Attempt.clientMillis(attempt.connectTimeoutMillis()));
+        }
         // later exchanges of a conversation are notified to the first one's listeners as well
         copy.send(original.getConversation().getExchanges().isEmpty() ? listener : state);
-        if (attempt.enforce() && !state.began && !state.future.isDone()) {
-            // Jetty's connect timeout is the client's; this attempt's may be shorter: until the request begins.
-            // A pooled connection begins it within send(): no timer then.
-            state.connectDeadline = client.getScheduler()
-                    .schedule(state, Attempt.clientMillis(attempt.connectTimeoutMillis()), TimeUnit.MILLISECONDS);
-            if (state.began || state.future.isDone()) {
-                state.connectDeadline.cancel(); // it began (or ended) meanwhile
-            }
-        }
         return state.future;
     }
 
@@ -287,6 +289,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
             AttemptState state = current;
             if (state != null) {
                 state.responded = true;
+                state.progress();
             }
         }
 
@@ -302,6 +305,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
                 return;
             }
             state.responded = true;
+            state.progress();
             state.retried = state.attempt.retriedAfterHead(
                     response.getStatus(), response.getHeaders().get("Retry-After"));
             state.live = !state.retried;
@@ -316,7 +320,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
             if (state != null && state.retried) {
                 state.drain(source);
             } else if (application.hasContentSourceListeners()) {
-                application.notifyContentSource(response, source);
+                application.notifyContentSource(response, state == null ? source : state.watched(source));
             } else {
                 Content.Source.consumeAll(source, Callback.NOOP); // as Jetty does when nobody reads the body
             }
@@ -352,8 +356,11 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
      * One attempt: its request's begin (the connect is over), its connect deadline, its headers, and the
      * completion Jetty tells its sender directly (a failure before the attempt joined the conversation).
      */
-    final class AttemptState
-            implements Request.BeginListener, Response.CompleteListener, Runnable, Consumer<HttpFields.Mutable> {
+    final class AttemptState extends DeadlineWatch.Deadline
+            implements Request.BeginListener,
+                    Request.ContentListener,
+                    Response.CompleteListener,
+                    Consumer<HttpFields.Mutable> {
         final Attempt attempt;
         final CompletableFuture<Result> future = new CompletableFuture<>();
         HttpRequest request;
@@ -365,7 +372,6 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
         volatile boolean retried;
 
         volatile Result result;
-        volatile Scheduler.Task connectDeadline;
         private long drainStartNanos;
         private long drained;
 
@@ -380,20 +386,41 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
             attempt.writeHeaders(headers, HEADERS);
         }
 
+        /** The request begins on a connection: the connect timeout is over, the read timeout starts. */
         @Override
         public void onBegin(Request request) {
             began = true;
-            Scheduler.Task deadline = connectDeadline;
-            if (deadline != null) {
-                deadline.cancel();
+            progress();
+        }
+
+        @Override
+        public void onContent(Request request, java.nio.ByteBuffer content) {
+            progress();
+        }
+
+        /** Bytes moved: the read timeout runs again from now. */
+        void progress() {
+            if (attempt.enforce()) {
+                WATCH.rearm(this, Attempt.clientMillis(attempt.readTimeoutMillis()));
             }
         }
 
-        /** The connect deadline: no connection within the attempt's connect timeout, as Jetty reports its own. */
+        /** The response body as the application reads it: each chunk read is progress. */
+        Content.Source watched(Content.Source source) {
+            return attempt.enforce() ? new ProgressSource(source, this) : source;
+        }
+
+        /**
+         * No connection within the connect timeout, or no byte within the read timeout: the attempt is
+         * aborted as Jetty aborts its own (its connect timeout's exception, its idle timeout's).
+         */
         @Override
-        public void run() {
+        protected void expire() {
             if (!began) {
                 request.abort(new SocketTimeoutException(CONNECT_TIMEOUT));
+            } else {
+                long millis = Attempt.clientMillis(attempt.readTimeoutMillis());
+                request.abort(new TimeoutException("Idle timeout expired: " + millis + "/" + millis + " ms"));
             }
         }
 
@@ -408,10 +435,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
             if (future.isDone()) {
                 return;
             }
-            Scheduler.Task deadline = connectDeadline;
-            if (deadline != null) {
-                deadline.cancel();
-            }
+            disarm();
             this.result = result;
             if (result.isSucceeded() || retried) {
                 future.complete(result); // a retried response whose drain was cut still is its status
@@ -440,6 +464,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
                     return;
                 }
                 drained += chunk.getByteBuffer().remaining();
+                progress();
                 boolean last = chunk.isLast();
                 chunk.release();
                 if (last) {
