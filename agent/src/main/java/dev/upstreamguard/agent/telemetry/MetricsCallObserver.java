@@ -7,9 +7,7 @@ import dev.upstreamguard.agent.core.Dependency;
 import dev.upstreamguard.agent.core.DependencyResolver;
 import dev.upstreamguard.agent.core.FailureKind;
 import dev.upstreamguard.agent.core.Outcome;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
@@ -30,12 +28,6 @@ public final class MetricsCallObserver implements CallObserver {
     static final List<Double> DURATION_BUCKETS =
             List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
-    private static final AttributeKey<String> METHOD = SpanCallObserver.HTTP_REQUEST_METHOD;
-    private static final AttributeKey<String> ADDRESS = SpanCallObserver.SERVER_ADDRESS;
-    private static final AttributeKey<Long> PORT = SpanCallObserver.SERVER_PORT;
-    private static final AttributeKey<Long> STATUS = SpanCallObserver.HTTP_RESPONSE_STATUS_CODE;
-    private static final AttributeKey<String> ERROR_TYPE = SpanCallObserver.ERROR_TYPE;
-    private static final AttributeKey<String> DEPENDENCY = DependencyLabels.DEPENDENCY;
     private static final CircuitBreaker.State[] STATES = CircuitBreaker.State.values();
 
     private final CallObserver delegate;
@@ -163,20 +155,13 @@ public final class MetricsCallObserver implements CallObserver {
         void attemptStopped(long startNanos, int status, Throwable error, FailureKind failure) {
             lastFailure = failure;
             inFlight.add(-1, labels.dependency);
-            AttributesBuilder attributes = Attributes.builder()
-                    .put(METHOD, knownMethod(request.method()))
-                    .put(DEPENDENCY, labels.name);
-            if (!labels.other) {
-                attributes.put(ADDRESS, request.host()).put(PORT, (long) request.port());
-            }
-            if (status >= 0) {
-                attributes.put(STATUS, (long) status);
-            }
-            String errorType = SpanCallObserver.errorType(status, error, failure);
-            if (errorType != null) {
-                attributes.put(ERROR_TYPE, errorType);
-            }
-            duration.record((System.nanoTime() - startNanos) / 1e9, attributes.build());
+            Attributes attributes = labels.attempt(
+                    knownMethod(request.method()),
+                    request.host(),
+                    request.port(),
+                    status,
+                    SpanCallObserver.errorType(status, error, failure));
+            duration.record((System.nanoTime() - startNanos) / 1e9, attributes);
         }
 
         void attemptEnded(Outcome outcome) {
