@@ -7,19 +7,13 @@ import org.eclipse.jetty.io.Content;
  * timeout runs from the last one (Jetty's idle timeout counts the same way: a body the application does
  * not read makes no progress). Reads and demands go straight to Jetty's source.
  */
-final class ProgressSource implements Content.Source {
+final class ProgressSource extends ForwardingSource {
 
-    private final Content.Source source;
     private final JettyCall.AttemptState attempt;
 
     ProgressSource(Content.Source source, JettyCall.AttemptState attempt) {
-        this.source = source;
+        super(source);
         this.attempt = attempt;
-    }
-
-    @Override
-    public long getLength() {
-        return source.getLength();
     }
 
     @Override
@@ -29,25 +23,5 @@ final class ProgressSource implements Content.Source {
             attempt.progress();
         }
         return chunk;
-    }
-
-    @Override
-    public void demand(Runnable demandCallback) {
-        source.demand(demandCallback);
-    }
-
-    @Override
-    public void fail(Throwable failure) {
-        source.fail(failure);
-    }
-
-    @Override
-    public void fail(Throwable failure, boolean last) {
-        source.fail(failure, last);
-    }
-
-    @Override
-    public boolean rewind() {
-        return source.rewind();
     }
 }

@@ -8,24 +8,20 @@ import org.eclipse.jetty.io.Content;
  * application's own failures (a missing file, a serializer error) from the connection's: whatever its
  * reads fail with is remembered. Such a body is sent once; Jetty reads it from one thread at a time.
  */
-final class WatchedContent implements Request.Content {
+final class WatchedContent extends ForwardingSource implements Request.Content {
 
     private final Request.Content content;
     /** What reading the application's body failed with, or null. */
     volatile Throwable failure;
 
     WatchedContent(Request.Content content) {
+        super(content);
         this.content = content;
     }
 
     @Override
     public String getContentType() {
         return content.getContentType();
-    }
-
-    @Override
-    public long getLength() {
-        return content.getLength();
     }
 
     @Override
@@ -41,25 +37,5 @@ final class WatchedContent implements Request.Content {
             failure = chunk.getFailure();
         }
         return chunk;
-    }
-
-    @Override
-    public void demand(Runnable demandCallback) {
-        content.demand(demandCallback);
-    }
-
-    @Override
-    public void fail(Throwable cause) {
-        content.fail(cause);
-    }
-
-    @Override
-    public void fail(Throwable cause, boolean last) {
-        content.fail(cause, last);
-    }
-
-    @Override
-    public boolean rewind() {
-        return content.rewind();
     }
 }
