@@ -145,7 +145,7 @@ final class JettyCall implements AsyncExchange<Result>, BiConsumer<Result, Throw
             copy.timeout(Math.max(1, left), TimeUnit.MILLISECONDS); // the application's total bounds the call
         }
         copy.onRequestBegin(state);
-        if (watchedBody != null || body != null) {
+        if (body != null) {
             copy.onRequestContent(state); // a body being sent is progress: the read timeout runs from its last chunk
         }
         current = state;
