@@ -109,7 +109,7 @@ class ExposeDependencyTest {
         HttpResponse<String> response = jetty.get("/name/named");
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body())
+        assertThat(TraceIds.masked(response.body()))
                 .contains("\"failure\":\"connect-failure\",\"dependency\":\"inventory\"}")
                 .doesNotContain("inventory.internal", "8080", "address");
     }
