@@ -16,12 +16,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.JettyClientHttpRequestFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * The frameworks check: Spring's {@code RestClient} over each client gets retries and spans through
- * the client's own guard, with no Spring-specific code in the agent.
+ * The frameworks check: Spring's {@code RestClient} over each client (Jetty's through {@code
+ * JettyClientHttpRequestFactory}) gets retries and spans through the client's own guard, with no
+ * Spring-specific code in the agent.
  */
 class SpringRestClientIT {
 
@@ -49,12 +51,13 @@ class SpringRestClientIT {
             case "jdk" -> new JdkClientHttpRequestFactory();
             case "urlconnection" -> new SimpleClientHttpRequestFactory();
             case "apache5" -> new HttpComponentsClientHttpRequestFactory();
+            case "jetty" -> new JettyClientHttpRequestFactory();
             default -> new org.springframework.http.client.OkHttp3ClientHttpRequestFactory();
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk", "urlconnection", "apache5", "okhttp"})
+    @ValueSource(strings = {"jetty", "jdk", "urlconnection", "apache5", "okhttp"})
     void transientStatusesAreRetriedAndTraced(String client) {
         upstream.enqueue(Fault.status(503), Fault.status(503)).otherwise(Fault.ok("fine"));
         RestClient rest = RestClient.builder().requestFactory(factory(client)).build();
