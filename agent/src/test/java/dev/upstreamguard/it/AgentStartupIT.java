@@ -206,6 +206,34 @@ class AgentStartupIT {
         assertThat(agentLines(result)).isEmpty();
     }
 
+    /**
+     * {@code premain} loads none of the classes it instruments, so it transforms nothing: each is
+     * transformed when the application first loads it. Debug mode logs every transformation.
+     */
+    @Test
+    void nothingIsTransformedBeforeMainOnlyTheClassesTheApplicationLoads() {
+        ChildJvm.Result idle = ChildJvm.java()
+                .javaagent(AGENT)
+                .sysProp("upstreamguard.debug", "true")
+                .mainClass(dev.upstreamguard.it.apps.IdleMain.class.getName())
+                .timeout(Duration.ofSeconds(60))
+                .run();
+        upstream.otherwise(Fault.ok("fine"));
+        ChildJvm.Result calling = app("jdk", upstream.url("/a"), 1)
+                .sysProp("upstreamguard.debug", "true")
+                .run();
+
+        assertThat(idle.exitCode()).isZero();
+        assertThat(idle.stdoutLines()).contains("done");
+        assertThat(idle.stderrLines()).noneMatch(l -> l.contains("instrumented "));
+        assertThat(calling.stdoutLines()).contains("status=200");
+        assertThat(calling.stderrLines())
+                .filteredOn(l -> l.contains("instrumented "))
+                .map(l -> l.substring(l.indexOf("instrumented ") + 13))
+                .contains("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.HttpClientFacade")
+                .allMatch(name -> name.startsWith("jdk.internal.net.http.") || name.startsWith("sun.net.www."));
+    }
+
     @Test
     void aCollectorThatNeverAnswersDoesNotHoldUpTheApplicationsExit() {
         upstream.otherwise(Fault.ok("ok"));

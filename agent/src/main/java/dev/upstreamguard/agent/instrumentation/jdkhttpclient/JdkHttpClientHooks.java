@@ -28,8 +28,17 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
     private final long maxConnectTimeoutMillis;
     /** Bounds async attempts' heads, or null where the request's own timeout must (before Java 16). */
     private final DeadlineWatch asyncDeadlines;
-    /** The same for sync attempts; null also when this JDK's {@code send} hides its future from the advice. */
-    private volatile DeadlineWatch syncDeadlines;
+    /**
+     * Whether sync attempts use {@link #asyncDeadlines} too: {@link #SYNC_UNKNOWN} until the first sync
+     * attempt asks, then {@link #SYNC_WATCHED}, or {@link #SYNC_UNWATCHED} when this JDK's {@code send}
+     * hides its future from the advice. Found out on first use, not at start-up: looking at the client's
+     * classes in {@code premain} would load them there and make the agent transform them before {@code main}.
+     */
+    private volatile int syncDeadlinesState = SYNC_UNKNOWN;
+
+    private static final int SYNC_UNKNOWN = 0;
+    private static final int SYNC_WATCHED = 1;
+    private static final int SYNC_UNWATCHED = 2;
     /** Set on the thread that builds the agent's own exporter client. */
     private final ThreadLocal<Boolean> buildingInternalClient = new ThreadLocal<>();
     /** The agent's own clients (the OTLP exporter's): never guarded or traced. Usually one. */
@@ -48,7 +57,6 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         this.maxConnectTimeoutMillis = maxConnectTimeoutMillis;
         // Before Java 16, cancelling the client's future does not abort its exchange.
         this.asyncDeadlines = Runtime.version().feature() >= 16 ? deadlines : null;
-        this.syncDeadlines = asyncDeadlines != null && innerSendAsyncExists() ? asyncDeadlines : null;
     }
 
     /**
@@ -75,14 +83,23 @@ public final class JdkHttpClientHooks implements HttpClientHooks {
         return asyncDeadlines;
     }
 
+    /** The watch for sync attempts' heads, or null when each request's own timeout must bound them. */
     DeadlineWatch syncDeadlines() {
-        return syncDeadlines;
+        if (asyncDeadlines == null) {
+            return null;
+        }
+        int state = syncDeadlinesState;
+        if (state == SYNC_UNKNOWN) {
+            state = innerSendAsyncExists() ? SYNC_WATCHED : SYNC_UNWATCHED; // a race computes the same answer
+            syncDeadlinesState = state;
+        }
+        return state == SYNC_WATCHED ? asyncDeadlines : null;
     }
 
     /** A sync attempt's future never reached the advice: later sync attempts use the request timeout. */
     void syncDeadlinesUnavailable() {
-        if (syncDeadlines != null) {
-            syncDeadlines = null;
+        if (syncDeadlinesState != SYNC_UNWATCHED) {
+            syncDeadlinesState = SYNC_UNWATCHED;
             AgentLog.warnOnce(
                     "jdk-sync-deadlines",
                     "HttpClient.send: this JDK does not hand the agent its "
