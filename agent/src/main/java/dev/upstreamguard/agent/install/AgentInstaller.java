@@ -2,8 +2,6 @@ package dev.upstreamguard.agent.install;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.upstreamguard.agent.config.AgentConfig;
 import dev.upstreamguard.agent.core.AgentLog;
@@ -23,11 +21,13 @@ import dev.upstreamguard.bootstrap.RequestBridge;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -71,7 +71,7 @@ public final class AgentInstaller {
                 types.addAll(own);
                 for (TypeInstrumentation type : own) {
                     if (type.builderHook() != null) {
-                        builderHooks.put(type.typeName(), type.builderHook());
+                        builderHooks.put(type.typeNames().iterator().next(), type.builderHook());
                     }
                 }
             } catch (Throwable t) {
@@ -124,17 +124,17 @@ public final class AgentInstaller {
     }
 
     /**
-     * What the agent never transforms: types ignored by name (the JDK, the agent, common libraries) unless a
-     * module instruments them, and synthetic types. Names first: {@code isSynthetic()} makes ByteBuddy parse the
-     * class file of every type it is asked about. The modules' type matchers are name-based, so asking them
-     * for an ignored name costs a few string comparisons.
+     * What the agent never transforms: every type but those a module names, and synthetic types. By name
+     * first: ByteBuddy hands a loading type to this rule before anything else, a name costs a set lookup,
+     * and any other property ({@code isSynthetic()}, super types) makes it parse the class file. So the
+     * application's own classes and its libraries' pass through without being read.
      */
     static ElementMatcher.Junction<TypeDescription> ignored(List<TypeInstrumentation> types) {
-        ElementMatcher.Junction<TypeDescription> instrumented = none();
+        Set<String> instrumented = new HashSet<>();
         for (TypeInstrumentation type : types) {
-            instrumented = instrumented.or(type.type());
+            instrumented.addAll(type.typeNames());
         }
-        return IgnoredTypes.INSTANCE.and(not(instrumented)).or(isSynthetic());
+        return new IgnoredTypes(instrumented).or(isSynthetic());
     }
 
     /** A client serves every dependency, so its connect bound is the largest configured one. */

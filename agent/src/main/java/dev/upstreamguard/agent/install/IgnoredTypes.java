@@ -1,63 +1,32 @@
 package dev.upstreamguard.agent.install;
 
+import java.util.Set;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The types the agent never instruments, decided from the name alone: ByteBuddy hands a type that is
- * loading to the ignore rule first, and a name costs nothing, while any other property (modifiers,
- * super types) makes it parse the class file. Most classes a JVM loads are the JDK's, language runtimes'
- * and common libraries' without an HTTP client among them, so they are turned away before anything
- * else is asked. The types an instrumentation module names are let through by the installer
- * ({@link AgentInstaller#ignored}), so a module may instrument a JDK class without editing this list.
- * Stateless and thread-safe.
+ * The types the agent never instruments, decided from the name alone: every type whose name no
+ * instrumentation module gives. ByteBuddy hands a type that is loading to the ignore rule first; asking
+ * it for its name costs nothing, while any other property (modifiers, super types) makes ByteBuddy parse
+ * the class file. So the JDK's, the libraries' and the application's own classes are turned away before
+ * anything else is asked, and a module may instrument a JDK class without editing this class. Immutable
+ * and thread-safe.
  */
 final class IgnoredTypes extends ElementMatcher.Junction.AbstractBase<TypeDescription> {
 
-    static final IgnoredTypes INSTANCE = new IgnoredTypes();
+    private final Set<String> instrumented;
 
-    /** Never instrumented: the agent itself, its ByteBuddy, the JDK, language runtimes, libraries without HTTP clients. */
-    private static final String[] IGNORED = {
-        "dev.upstreamguard.",
-        "net.bytebuddy.",
-        "java.",
-        "javax.",
-        "jdk.",
-        "sun.",
-        "com.sun.",
-        "kotlin.",
-        "kotlinx.",
-        "scala.",
-        "groovy.",
-        "clojure.",
-        "org.slf4j.",
-        "ch.qos.logback.",
-        "org.apache.logging.log4j.",
-        "com.fasterxml.jackson.",
-        "org.junit.",
-        "org.assertj.",
-        "org.gradle.",
-        "org.apache.maven.",
-    };
-
-    private IgnoredTypes() {}
+    IgnoredTypes(Set<String> instrumented) {
+        this.instrumented = Set.copyOf(instrumented);
+    }
 
     @Override
     public boolean matches(TypeDescription type) {
-        return ignored(type.getName());
-    }
-
-    static boolean ignored(String name) {
-        for (String prefix : IGNORED) {
-            if (name.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+        return !instrumented.contains(type.getName());
     }
 
     @Override
     public String toString() {
-        return "ignoredByName()";
+        return "notOneOf(" + instrumented + ")";
     }
 }

@@ -3,15 +3,17 @@ package dev.upstreamguard.agent.instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
- * One type an {@link InstrumentationModule} transforms: its matcher, the advice applied to its methods,
- * and (for a third-party client's builder) the {@link BuilderHook} its advice calls. Built once at start-up;
- * not thread-safe while built, immutable in use.
+ * One type an {@link InstrumentationModule} transforms, by name: the advice applied to its methods, and
+ * (for a third-party client's builder) the {@link BuilderHook} its advice calls. Types are matched by
+ * name only, so that the installer can turn every other class away by its name, without ByteBuddy
+ * parsing any class file. Built once at start-up; not thread-safe while built, immutable in use.
  */
 public final class TypeInstrumentation {
 
@@ -35,24 +37,22 @@ public final class TypeInstrumentation {
         }
     }
 
-    private final ElementMatcher<? super TypeDescription> type;
-    private final String typeName;
+    private final Set<String> typeNames;
     private final List<MethodAdvice> advice = new ArrayList<>();
     private String builderHook;
 
-    private TypeInstrumentation(ElementMatcher<? super TypeDescription> type, String typeName) {
-        this.type = type;
-        this.typeName = typeName;
+    private TypeInstrumentation(Set<String> typeNames) {
+        this.typeNames = typeNames;
     }
 
-    /** The type of exactly this name (the usual case: matched by name, so no library class is loaded). */
+    /** The type of exactly this name (matched by name, so no library class is loaded). */
     public static TypeInstrumentation named(String typeName) {
-        return new TypeInstrumentation(ElementMatchers.named(typeName), typeName);
+        return new TypeInstrumentation(Set.of(typeName));
     }
 
-    /** Every type {@code matcher} matches. */
-    public static TypeInstrumentation matching(ElementMatcher<? super TypeDescription> matcher) {
-        return new TypeInstrumentation(matcher, null);
+    /** The types of these names, given the same advice (for example a protocol handler per scheme). */
+    public static TypeInstrumentation namedOneOf(String... typeNames) {
+        return new TypeInstrumentation(Set.of(typeNames));
     }
 
     /**
@@ -67,23 +67,23 @@ public final class TypeInstrumentation {
     /**
      * Names the {@link BuilderHook} (a class of the module's own package) that this type's advice reaches
      * through {@code LibraryHooks.onBuild(anchor, ...)}, where the anchor is this type. Only for a type
-     * matched {@link #named}.
+     * matched {@link #named} with one name.
      */
     public TypeInstrumentation builderHook(String hookClass) {
-        if (typeName == null) {
-            throw new IllegalStateException("a builder hook needs a type matched by name");
+        if (typeNames.size() != 1) {
+            throw new IllegalStateException("a builder hook needs exactly one type name, not " + typeNames);
         }
         this.builderHook = hookClass;
         return this;
     }
 
     public ElementMatcher<? super TypeDescription> type() {
-        return type;
+        return ElementMatchers.namedOneOf(typeNames.toArray(new String[0]));
     }
 
-    /** The matched type's name, or {@code null} when it is matched otherwise than by name. */
-    public String typeName() {
-        return typeName;
+    /** The names of the types this instruments. */
+    public Set<String> typeNames() {
+        return typeNames;
     }
 
     public List<MethodAdvice> advice() {

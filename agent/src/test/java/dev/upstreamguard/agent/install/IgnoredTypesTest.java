@@ -4,37 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.upstreamguard.agent.instrumentation.InstrumentationModule;
 import dev.upstreamguard.agent.instrumentation.TypeInstrumentation;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.junit.jupiter.api.Test;
 
-/** The name-only ignore rule: the JDK and common libraries away, every instrumented class through. */
+/** The name-only ignore rule: every instrumented class through, every other class away by its name. */
 class IgnoredTypesTest {
 
-    @Test
-    void theJdkTheAgentAndCommonLibrariesAreIgnoredByName() {
-        assertThat(IgnoredTypes.ignored("java.lang.String")).isTrue();
-        assertThat(IgnoredTypes.ignored("jdk.internal.misc.Unsafe")).isTrue();
-        assertThat(IgnoredTypes.ignored("sun.security.ssl.SSLContextImpl")).isTrue();
-        assertThat(IgnoredTypes.ignored("com.sun.net.httpserver.HttpServer")).isTrue();
-        assertThat(IgnoredTypes.ignored("kotlin.collections.CollectionsKt")).isTrue();
-        assertThat(IgnoredTypes.ignored("dev.upstreamguard.agent.core.CallGuard"))
-                .isTrue();
-        assertThat(IgnoredTypes.ignored("dev.upstreamguard.shaded.io.opentelemetry.sdk.OpenTelemetrySdk"))
-                .isTrue();
-        assertThat(IgnoredTypes.ignored("net.bytebuddy.ByteBuddy")).isTrue();
-    }
+    private static final ElementMatcher<TypeDescription> IGNORED = AgentInstaller.ignored(allTypes());
 
-    @Test
-    void everyClassAModuleInstrumentsGoesThroughTheInstallersIgnoreRule() {
+    private static List<TypeInstrumentation> allTypes() {
         List<TypeInstrumentation> types = new ArrayList<>();
         for (InstrumentationModule module : AgentInstaller.modules(AgentInstaller.class.getClassLoader())) {
             types.addAll(module.typeInstrumentations());
         }
-        ElementMatcher<TypeDescription> ignored = AgentInstaller.ignored(types);
+        return types;
+    }
+
+    @Test
+    void everyClassAModuleInstrumentsGoesThrough() {
         for (String instrumented : new String[] {
             "jdk.internal.net.http.HttpClientFacade",
             "jdk.internal.net.http.HttpClientImpl",
@@ -48,24 +41,62 @@ class IgnoredTypesTest {
             "okhttp3.internal.connection.RealCall",
             "org.apache.hc.client5.http.impl.classic.HttpClientBuilder",
             "org.apache.http.impl.client.HttpClientBuilder",
+            "org.eclipse.jetty.client.transport.HttpRequest",
         }) {
-            assertThat(ignored.matches(latent(instrumented))).as(instrumented).isFalse();
+            assertThat(IGNORED.matches(latent(instrumented, Opcodes.ACC_PUBLIC)))
+                    .as(instrumented)
+                    .isFalse();
         }
-        assertThat(ignored.matches(latent("com.example.shop.OrderService"))).isFalse();
-        assertThat(ignored.matches(latent("jdk.internal.net.http.Http1Exchange")))
-                .isTrue();
-        assertThat(ignored.matches(latent("java.lang.String"))).isTrue();
-    }
-
-    private static TypeDescription latent(String name) {
-        return new TypeDescription.Latent(name, Opcodes.ACC_PUBLIC, TypeDescription.Generic.OBJECT);
     }
 
     @Test
-    void theMatcherReadsTheName() {
-        assertThat(IgnoredTypes.INSTANCE.matches(TypeDescription.ForLoadedType.of(String.class)))
+    void everyOtherClassIsIgnoredTheApplicationsAndTheLibrariesToo() {
+        for (String other : new String[] {
+            "java.lang.String",
+            "jdk.internal.net.http.Http1Exchange",
+            "com.example.shop.OrderService",
+            "okhttp3.OkHttpClient$Builder",
+            "org.apache.hc.client5.http.impl.classic.HttpClientBuilder$1",
+            "dev.upstreamguard.agent.core.CallGuard",
+            "net.bytebuddy.ByteBuddy",
+        }) {
+            assertThat(IGNORED.matches(latent(other, Opcodes.ACC_PUBLIC)))
+                    .as(other)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aSyntheticTypeOfAnInstrumentedNameIsIgnored() {
+        assertThat(IGNORED.matches(latent("okhttp3.OkHttpClient", Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC)))
                 .isTrue();
-        assertThat(IgnoredTypes.INSTANCE.matches(TypeDescription.ForLoadedType.of(IgnoredTypesTest.class)))
-                .isTrue();
+    }
+
+    /** A type that is not instrumented is asked its name and nothing else: its class file is never parsed. */
+    @Test
+    void aTypeThatIsNotInstrumentedIsAskedOnlyItsName() {
+        List<String> asked = new ArrayList<>();
+        TypeDescription onlyAName = (TypeDescription) Proxy.newProxyInstance(
+                TypeDescription.class.getClassLoader(),
+                new Class<?>[] {TypeDescription.class},
+                (proxy, method, args) -> {
+                    asked.add(method.getName());
+                    if (method.getName().equals("getName")) {
+                        return "com.example.shop.OrderService";
+                    }
+                    throw new AssertionError("the ignore rule asked for " + method.getName());
+                });
+
+        assertThat(IGNORED.matches(onlyAName)).isTrue();
+        assertThat(asked).containsExactly("getName");
+    }
+
+    @Test
+    void theRuleIsWrittenWithTheNamesItLetsThrough() {
+        assertThat(new IgnoredTypes(Set.of("a.B")).toString()).isEqualTo("notOneOf([a.B])");
+    }
+
+    private static TypeDescription latent(String name, int modifiers) {
+        return new TypeDescription.Latent(name, modifiers, TypeDescription.Generic.OBJECT);
     }
 }

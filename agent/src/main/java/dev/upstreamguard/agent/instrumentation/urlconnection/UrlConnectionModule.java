@@ -22,8 +22,8 @@ public final class UrlConnectionModule implements InstrumentationModule {
     @Override
     public List<TypeInstrumentation> typeInstrumentations() {
         return List.of(
-                TypeInstrumentation.matching(named("sun.net.www.protocol.http.Handler")
-                                .or(named("sun.net.www.protocol.https.Handler")))
+                TypeInstrumentation.namedOneOf(
+                                "sun.net.www.protocol.http.Handler", "sun.net.www.protocol.https.Handler")
                         .advise(
                                 named("openConnection").and(takesArguments(1).or(takesArguments(2))),
                                 UrlConnectionAdvice.OpenConnection.class),
