@@ -6,58 +6,79 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Enumeration;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * Copies the classes of {@code dev.upstreamguard.bootstrap} from the agent jar into a temporary jar and
- * appends it to the bootstrap class path, so that advice in any class loader can see them.
+ * Appends the classes of {@code dev.upstreamguard.bootstrap} to the bootstrap class path, so that advice
+ * in any class loader can see them. The build puts them in a jar of their own inside the agent jar
+ * ({@value #NESTED}); it is copied to a temporary file as it is. Run from a classes directory (the
+ * agent's own tests), the jar is made from that directory.
  */
 public final class BootstrapJar {
 
     static final String PACKAGE_PATH = "dev/upstreamguard/bootstrap/";
     /** The one public class outside the bootstrap package that every class loader must see as one. */
     static final String UNAVAILABLE_PATH = "dev/upstreamguard/UpstreamUnavailableException.class";
+    /** The bootstrap jar inside the agent jar (see the agent's pom). */
+    static final String NESTED = "upstream-guard-bootstrap/upstream-guard-agent-bootstrap.jar";
 
     private BootstrapJar() {}
 
     public static void append(Instrumentation instrumentation) throws IOException, URISyntaxException {
-        Path source = Paths.get(BootstrapJar.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
-        Path jar = Files.createTempFile("upstream-guard-bootstrap-", ".jar");
+        Path jar = createTempJar(Paths.get(System.getProperty("java.io.tmpdir")));
         jar.toFile().deleteOnExit();
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            if (Files.isDirectory(source)) {
-                copyFromDirectory(source, out);
+        try (InputStream nested = BootstrapJar.class.getClassLoader().getResourceAsStream(NESTED)) {
+            if (nested != null) {
+                try (OutputStream out = Files.newOutputStream(jar)) {
+                    nested.transferTo(out);
+                }
             } else {
-                copyFromJar(source, out);
+                try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+                    copyFromDirectory(classesDirectory(), out);
+                }
             }
         }
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
     }
 
-    private static void copyFromJar(Path agentJar, JarOutputStream out) throws IOException {
-        try (JarFile jar = new JarFile(agentJar.toFile())) {
-            Enumeration<JarEntry> entries = jar.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry entry = entries.nextElement();
-                if ((entry.getName().startsWith(PACKAGE_PATH) && entry.getName().endsWith(".class"))
-                        || entry.getName().equals(UNAVAILABLE_PATH)) {
-                    try (InputStream in = jar.getInputStream(entry)) {
-                        add(out, entry.getName(), in);
-                    }
-                }
+    /**
+     * A new file only this user can read, made with {@code O_EXCL} (so never through a link someone else
+     * planted). Not {@link Files#createTempFile}: its random name costs a {@code SecureRandom}, whose
+     * seeding is a tenth of the agent's start-up; the process id and the clock make the name unique here.
+     */
+    static Path createTempJar(Path directory) throws IOException {
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        String prefix = "upstream-guard-bootstrap-" + ProcessHandle.current().pid() + '-';
+        for (int tries = 0; tries < 3; tries++) {
+            Path file = directory.resolve(prefix + Long.toHexString(System.nanoTime()) + ".jar");
+            try {
+                return posix
+                        ? Files.createFile(
+                                file,
+                                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                        : Files.createFile(file);
+            } catch (FileAlreadyExistsException taken) {
+                // someone else's file of that name: another name
             }
         }
+        return Files.createTempFile(directory, "upstream-guard-bootstrap-", ".jar");
+    }
+
+    private static Path classesDirectory() throws URISyntaxException {
+        return Paths.get(BootstrapJar.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 
     private static void copyFromDirectory(Path classes, JarOutputStream out) throws IOException {
