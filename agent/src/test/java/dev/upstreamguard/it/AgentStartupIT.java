@@ -12,7 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,6 +210,37 @@ class AgentStartupIT {
                         || l.contains("HttpClient")
                         || l.contains("telemetry-start"));
         assertThat(agentLines(result)).isEmpty();
+    }
+
+    /** The bootstrap jar inside the agent jar holds the agent jar's bootstrap classes, byte for byte, and nothing else. */
+    @Test
+    void theNestedBootstrapJarHoldsExactlyTheBootstrapClasses() throws IOException {
+        Map<String, byte[]> expected = new TreeMap<>();
+        Map<String, byte[]> nested = new TreeMap<>();
+        try (JarFile agent = new JarFile(AGENT.toFile())) {
+            for (JarEntry entry : Collections.list(agent.entries())) {
+                String name = entry.getName();
+                if ((name.startsWith("dev/upstreamguard/bootstrap/") && name.endsWith(".class"))
+                        || name.equals("dev/upstreamguard/UpstreamUnavailableException.class")) {
+                    expected.put(name, agent.getInputStream(entry).readAllBytes());
+                }
+            }
+            JarEntry inner = agent.getJarEntry("upstream-guard-bootstrap/upstream-guard-agent-bootstrap.jar");
+            assertThat(inner).isNotNull();
+            try (JarInputStream in = new JarInputStream(agent.getInputStream(inner))) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    if (entry.getName().endsWith(".class")) {
+                        nested.put(entry.getName(), in.readAllBytes());
+                    }
+                }
+            }
+        }
+
+        assertThat(expected).containsKey("dev/upstreamguard/bootstrap/Bridge.class");
+        assertThat(nested.keySet()).isEqualTo(expected.keySet());
+        for (String name : expected.keySet()) {
+            assertThat(nested.get(name)).as(name).isEqualTo(expected.get(name));
+        }
     }
 
     /**
