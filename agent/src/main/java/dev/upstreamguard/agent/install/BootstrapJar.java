@@ -53,7 +53,7 @@ public final class BootstrapJar {
     /**
      * A new file only this user can read, made with {@code O_EXCL} (so never through a link someone else
      * planted). Not {@link Files#createTempFile}: its random name costs a {@code SecureRandom}, whose
-     * seeding is a tenth of the agent's start-up; the process id and the clock make the name unique here.
+     * seeding took about 24 ms of the agent's start-up; the process id and the clock make the name unique.
      */
     static Path createTempJar(Path directory) throws IOException {
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
